@@ -1,0 +1,1 @@
+"""Pulumi ComponentResources of the image pipeline, and the config they are built from."""

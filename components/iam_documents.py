@@ -1,0 +1,107 @@
+"""IAM policy documents as pure functions of resolved ARNs, so tests read them statement by statement."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from handlers import contract
+
+PolicyDocument = dict[str, Any]
+
+
+def deny_insecure_transport_policy(bucket_arn: str) -> PolicyDocument:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [bucket_arn, f"{bucket_arn}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }
+
+
+def lambda_assume_role_policy() -> PolicyDocument:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class ProcessorResources:
+    """Resolved ARNs the image processor touches."""
+
+    upload_bucket_arn: str
+    processed_bucket_arn: str
+    log_group_arn: str
+    table_arn: str
+    failure_queue_arn: str
+    kms_key_arn: str | None
+    tracing: bool
+
+
+def processor_policy(r: ProcessorResources) -> PolicyDocument:
+    """Exactly what the handler uses, on exactly its own resources."""
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "ReadUploads",
+            "Effect": "Allow",
+            # GetObjectVersion: the handler reads the version named in the event.
+            "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+            "Resource": f"{r.upload_bucket_arn}/{contract.UPLOAD_PREFIX}*",
+        },
+        {
+            "Sid": "WriteRenditions",
+            "Effect": "Allow",
+            "Action": ["s3:PutObject", "s3:PutObjectTagging"],
+            "Resource": f"{r.processed_bucket_arn}/{contract.RENDITION_PREFIX}*",
+        },
+        {
+            "Sid": "WriteOwnLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"{r.log_group_arn}:*",
+        },
+        {
+            "Sid": "ImageMetadata",
+            "Effect": "Allow",
+            "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+            "Resource": [r.table_arn, f"{r.table_arn}/index/*"],
+        },
+        {
+            "Sid": "SendToFailureQueue",
+            "Effect": "Allow",
+            "Action": "sqs:SendMessage",
+            "Resource": r.failure_queue_arn,
+        },
+    ]
+    if r.kms_key_arn is not None:
+        statements.append(
+            {
+                "Sid": "UseDataKey",
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": r.kms_key_arn,
+            }
+        )
+    if r.tracing:
+        statements.append(
+            {
+                "Sid": "XRayTraces",
+                "Effect": "Allow",
+                "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+                # X-Ray has no resource-level permissions for these actions: AWS only accepts "*".
+                "Resource": "*",
+            }
+        )
+    return {"Version": "2012-10-17", "Statement": statements}

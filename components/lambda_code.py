@@ -1,0 +1,39 @@
+"""The archives the function is deployed from: its code and its Pillow layer."""
+
+import os
+from pathlib import Path
+
+import pulumi
+
+from components.config import ROOT, Architecture
+
+HANDLERS_DIR = ROOT / "handlers"
+LAYER_REQUIREMENTS = ROOT / "layers" / "pillow" / "requirements.txt"
+LAYER_CACHE_DIR = ROOT / ".build" / "layers"
+LAMBDA_PYTHON = "3.12"
+# Set by the offline plan and the tests: evaluate the program without downloading the layer.
+ENV_SKIP_LAYER_BUILD = "IMAGEPIPE_SKIP_LAYER_BUILD"
+
+
+def handler_code_archive(handlers_dir: Path = HANDLERS_DIR) -> pulumi.AssetArchive:
+    """`handlers/**/*.py` under `handlers/` in the zip; no bytecode caches, so the hash is stable."""
+    assets: dict[str, pulumi.Asset | pulumi.Archive] = {}
+    for path in sorted(handlers_dir.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        assets[path.relative_to(handlers_dir.parent).as_posix()] = pulumi.FileAsset(str(path))
+    return pulumi.AssetArchive(assets)
+
+
+def pillow_layer_archive(architecture: Architecture) -> pulumi.Archive:
+    """Build (or reuse from the cache) the layer zip for this architecture."""
+    if os.environ.get(ENV_SKIP_LAYER_BUILD) == "1":
+        # Stands in for the zip in offline evaluation; names what a real run would build.
+        pin = LAYER_REQUIREMENTS.read_text().strip().splitlines()[-1]
+        return pulumi.AssetArchive(
+            {"python/LAYER": pulumi.StringAsset(f"{pin} for python{LAMBDA_PYTHON} {architecture}\n")}
+        )
+    from layers.build import build_layer
+
+    built = build_layer(LAYER_REQUIREMENTS, LAMBDA_PYTHON, architecture, LAYER_CACHE_DIR)
+    return pulumi.FileArchive(str(built.zip_path))

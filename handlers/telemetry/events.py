@@ -1,0 +1,53 @@
+"""Log event and field names: the contract the CloudWatch metric filters are built from.
+
+Every log line is one JSON object (Lambda's JSON log format): ``timestamp``, ``level``,
+``message``, ``logger``, ``requestId`` plus the fields below at top level. ``message`` and
+``event`` both carry the event name; metric filters match on ``event``.
+"""
+
+from enum import StrEnum
+from typing import Final
+
+
+class LogEvent(StrEnum):
+    """What happened to one upload."""
+
+    PROCESSED = "image.processed"
+    REJECTED = "image.rejected"
+    FAILED = "image.failed"
+    SKIPPED = "image.skipped"
+
+
+class Level(StrEnum):
+    """Values of the ``level`` field as Lambda's JSON log format writes them."""
+
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
+# Fields Lambda's JSON log format writes on every line.
+FIELD_LEVEL: Final = "level"
+FIELD_MESSAGE: Final = "message"
+FIELD_TIMESTAMP: Final = "timestamp"
+FIELD_LOGGER: Final = "logger"
+FIELD_REQUEST_ID: Final = "requestId"
+
+# Fields the handler adds.
+FIELD_EVENT: Final = "event"
+FIELD_BUCKET: Final = "bucket"
+FIELD_KEY: Final = "key"
+FIELD_VERSION_ID: Final = "version_id"
+FIELD_IMAGE_ID: Final = "image_id"
+FIELD_PROCESSING_TIME_MS: Final = "processing_time_ms"
+FIELD_IMAGE_SIZE_BYTES: Final = "image_size_bytes"
+FIELD_WIDTH: Final = "width"
+FIELD_HEIGHT: Final = "height"
+FIELD_FORMAT: Final = "format"
+FIELD_RENDITION_COUNT: Final = "rendition_count"
+FIELD_REASON: Final = "reason"
+FIELD_ERROR_TYPE: Final = "error_type"
+FIELD_ERROR_CODE: Final = "error_code"
+
+# error_code values the alarms single out.
+ERROR_CODE_ACCESS_DENIED: Final = "AccessDenied"

@@ -1,0 +1,1 @@
+"""Offline evaluation of the Pulumi program: mock runtime, plan, golden snapshots."""

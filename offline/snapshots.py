@@ -1,0 +1,39 @@
+"""Golden plan snapshots, one per stack, compared by the tests.
+
+    python3 tasks.py snapshots      # regenerate tests/snapshots/*.json after an intended change
+
+Commit the regenerated files: the pull request's diff then shows every infrastructure change.
+"""
+
+import sys
+from pathlib import Path
+
+from components.config import ROOT
+from offline.document import dumps, plan_document
+from offline.runtime import evaluate_program
+
+STACKS = ("dev", "prod")
+SNAPSHOT_DIR = ROOT / "tests" / "snapshots"
+
+
+def snapshot_path(stack: str) -> Path:
+    return SNAPSHOT_DIR / f"{stack}.json"
+
+
+def render_snapshot(stack: str) -> str:
+    return dumps(plan_document(evaluate_program(stack), stack))
+
+
+def main(argv: list[str] | None = None) -> int:
+    SNAPSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    for stack in STACKS:
+        path = snapshot_path(stack)
+        new = render_snapshot(stack)
+        old = path.read_text() if path.exists() else ""
+        path.write_text(new)
+        print(f"{path.relative_to(ROOT)}: {'unchanged' if old == new else 'updated'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
