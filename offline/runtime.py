@@ -36,6 +36,7 @@ class RecordedResource:
     custom: bool
     inputs: dict[str, Any]
     dependencies: tuple[str, ...]
+    outputs: dict[str, Any] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -152,6 +153,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     custom=bool(request.custom),
                     inputs=rpc.deserialize_properties(request.object),
                     dependencies=tuple(request.dependencies),
+                    outputs=dict(self.resources[response.urn].state),
                 )
             )
         return response

@@ -1,4 +1,4 @@
-"""Golden plan snapshots, one per stack, compared by the tests.
+"""Golden plan snapshots, one per stack, and the README config table, compared by the tests.
 
     python3 tasks.py snapshots      # regenerate tests/snapshots/*.json after an intended change
 
@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from components.config import ROOT
+from offline.config_table import sync_readme
 from offline.document import dumps, plan_document
 from offline.runtime import evaluate_program
 
@@ -32,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         old = path.read_text() if path.exists() else ""
         path.write_text(new)
         print(f"{path.relative_to(ROOT)}: {'unchanged' if old == new else 'updated'}")
+    print(f"README.md config table: {'updated' if sync_readme() else 'unchanged'}")
     return 0
 
 
