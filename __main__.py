@@ -28,9 +28,7 @@ pipeline = ImagePipeline(
 
 pulumi.export("upload_bucket", pipeline.upload_bucket.name)
 pulumi.export("processed_bucket", pipeline.processed_bucket.name)
-pulumi.export(
-    "upload_location", pipeline.upload_bucket.name.apply(lambda b: f"s3://{b}/{contract.UPLOAD_PREFIX}")
-)
+pulumi.export("upload_location", pipeline.upload_bucket.name.apply(lambda b: f"s3://{b}/{contract.UPLOAD_PREFIX}"))
 pulumi.export("function_name", pipeline.function.name)
 pulumi.export("function_arn", pipeline.function.arn)
 pulumi.export("metadata_table", pipeline.table.name)

@@ -273,9 +273,7 @@ def parse_config(raw: Mapping[str, str], stack: str, project: str = PROJECT) -> 
             if name == "renditions":
                 value = DEFAULT_RENDITIONS_JSON
             elif key.default is None:
-                raise ConfigError(
-                    name, f"is required ({key.meaning}); set it with `pulumi config set {name} ...`"
-                )
+                raise ConfigError(name, f"is required ({key.meaning}); set it with `pulumi config set {name} ...`")
             else:
                 value = key.default
         return key.parse(name, value)

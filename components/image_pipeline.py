@@ -49,9 +49,7 @@ class ImagePipeline(pulumi.ComponentResource):
     function: aws.lambda_.Function
     function_name: str
 
-    def __init__(
-        self, name: str, args: ImagePipelineArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
+    def __init__(self, name: str, args: ImagePipelineArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("imagepipe:pipeline:ImagePipeline", name, None, opts)
         self._args = args
         self._tags = dict(args.tags)
@@ -169,9 +167,7 @@ class ImagePipeline(pulumi.ComponentResource):
             opts=opts,
         )
 
-    def _execution_role(
-        self, n: Naming, opts: pulumi.ResourceOptions
-    ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+    def _execution_role(self, n: Naming, opts: pulumi.ResourceOptions) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
         role = aws.iam.Role(
             n.name("image-processor-role"),
             assume_role_policy=json.dumps(lambda_assume_role_policy()),
@@ -201,9 +197,7 @@ class ImagePipeline(pulumi.ComponentResource):
                 )
             )
         )
-        role_policy = aws.iam.RolePolicy(
-            n.name("image-processor-policy"), role=role.id, policy=policy, opts=opts
-        )
+        role_policy = aws.iam.RolePolicy(n.name("image-processor-policy"), role=role.id, policy=policy, opts=opts)
         return role, role_policy
 
     def _pillow_layer(self, n: Naming, opts: pulumi.ResourceOptions) -> aws.lambda_.LayerVersion:
@@ -247,20 +241,14 @@ class ImagePipeline(pulumi.ComponentResource):
                 application_log_level="INFO",
                 system_log_level="WARN",
             ),
-            tracing_config=aws.lambda_.FunctionTracingConfigArgs(
-                mode="Active" if f.tracing else "PassThrough"
-            ),
+            tracing_config=aws.lambda_.FunctionTracingConfigArgs(mode="Active" if f.tracing else "PassThrough"),
             tags=self._tags,
             # The log group must exist first, or Lambda creates one with infinite retention;
             # the policy must be attached before the first invocation.
-            opts=pulumi.ResourceOptions.merge(
-                opts, pulumi.ResourceOptions(depends_on=[self.log_group, role_policy])
-            ),
+            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[self.log_group, role_policy])),
         )
 
-    def _async_invoke_config(
-        self, n: Naming, opts: pulumi.ResourceOptions
-    ) -> aws.lambda_.FunctionEventInvokeConfig:
+    def _async_invoke_config(self, n: Naming, opts: pulumi.ResourceOptions) -> aws.lambda_.FunctionEventInvokeConfig:
         f = self._args.function
         return aws.lambda_.FunctionEventInvokeConfig(
             n.name("image-processor-async"),

@@ -9,9 +9,7 @@ from handlers import contract
 from handlers.imaging.renditions import renditions_to_json
 
 
-def handler_environment(
-    processed_bucket: str, metadata_table: str, processing: ProcessingConfig
-) -> dict[str, str]:
+def handler_environment(processed_bucket: str, metadata_table: str, processing: ProcessingConfig) -> dict[str, str]:
     return {
         contract.ENV_PROCESSED_BUCKET: processed_bucket,
         contract.ENV_METADATA_TABLE: metadata_table,

@@ -58,9 +58,7 @@ class SecureBucket(pulumi.ComponentResource):
         versioning = self._versioning(name, child)
         self._lifecycle(name, pulumi.ResourceOptions(parent=self, depends_on=[versioning]))
         # A policy is rejected while the public access block is being applied; order them.
-        self._tls_only_policy(
-            name, pulumi.ResourceOptions(parent=self, depends_on=[public_access_block, ownership])
-        )
+        self._tls_only_policy(name, pulumi.ResourceOptions(parent=self, depends_on=[public_access_block, ownership]))
 
         self.register_outputs({"name": self.name, "arn": self.arn})
 
@@ -84,9 +82,7 @@ class SecureBucket(pulumi.ComponentResource):
             opts=opts,
         )
 
-    def _encryption(
-        self, name: str, opts: pulumi.ResourceOptions
-    ) -> aws.s3.BucketServerSideEncryptionConfiguration:
+    def _encryption(self, name: str, opts: pulumi.ResourceOptions) -> aws.s3.BucketServerSideEncryptionConfiguration:
         kms = self._args.kms_key_arn
         default = (
             aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
@@ -166,9 +162,7 @@ class SecureBucket(pulumi.ComponentResource):
                 ),
             )
         )
-        return aws.s3.BucketLifecycleConfiguration(
-            f"{name}-lifecycle", bucket=self.bucket.id, rules=rules, opts=opts
-        )
+        return aws.s3.BucketLifecycleConfiguration(f"{name}-lifecycle", bucket=self.bucket.id, rules=rules, opts=opts)
 
     def _tls_only_policy(self, name: str, opts: pulumi.ResourceOptions) -> aws.s3.BucketPolicy:
         policy = self.bucket.arn.apply(lambda arn: json.dumps(deny_insecure_transport_policy(arn)))

@@ -34,11 +34,7 @@ def _json_string_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
     """Policies and dashboards arrive as JSON text; parse them so a diff shows the changed line."""
     out: dict[str, Any] = {}
     for key, value in inputs.items():
-        if (
-            isinstance(value, str)
-            and value[:1] in "{["
-            and key in {"policy", "assumeRolePolicy", "dashboardBody"}
-        ):
+        if isinstance(value, str) and value[:1] in "{[" and key in {"policy", "assumeRolePolicy", "dashboardBody"}:
             try:
                 out[key] = json.loads(value)
                 continue
@@ -55,9 +51,7 @@ def resource_label(resource: RecordedResource | None) -> str | None:
 def plan_document(evaluation: Evaluation, stack: str) -> dict[str, Any]:
     def entry(r: RecordedResource) -> dict[str, Any]:
         deps = sorted(
-            label
-            for urn in r.dependencies
-            if (label := resource_label(_safe_by_urn(evaluation, urn))) is not None
+            label for urn in r.dependencies if (label := resource_label(_safe_by_urn(evaluation, urn))) is not None
         )
         return {
             "type": r.type,

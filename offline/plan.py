@@ -46,9 +46,7 @@ def _policy(i: dict[str, Any]) -> list[str]:
         actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
         resources = s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]
         cond = f" if {json.dumps(s['Condition'])}" if "Condition" in s else ""
-        lines.append(
-            f"{s['Effect']} {s.get('Sid', '')}: {', '.join(actions)} on {', '.join(resources)}{cond}"
-        )
+        lines.append(f"{s['Effect']} {s.get('Sid', '')}: {', '.join(actions)} on {', '.join(resources)}{cond}")
     return lines
 
 
@@ -56,8 +54,7 @@ def _function(i: dict[str, Any]) -> list[str]:
     log = i.get("loggingConfig", {})
     env = i.get("environment", {}).get("variables", {})
     return [
-        f"{i['runtime']} {'/'.join(i['architectures'])}, {int(i['memorySize'])} MB, "
-        f"timeout {int(i['timeout'])} s",
+        f"{i['runtime']} {'/'.join(i['architectures'])}, {int(i['memorySize'])} MB, timeout {int(i['timeout'])} s",
         f"reserved concurrency {int(i.get('reservedConcurrentExecutions', -1))}, "
         f"tracing {i.get('tracingConfig', {}).get('mode')}",
         f"logs {log.get('logFormat')} to {log.get('logGroup')}",
@@ -97,8 +94,7 @@ SUMMARIES: dict[str, Summary] = {
         f"SSE {i['serverSideEncryption']['enabled']}, "
         f"deletion protection {i.get('deletionProtectionEnabled')}",
         *(
-            f"index {g['name']}: "
-            + ", ".join(f"{k['attributeName']} {k['keyType']}" for k in g["keySchemas"])
+            f"index {g['name']}: " + ", ".join(f"{k['attributeName']} {k['keyType']}" for k in g["keySchemas"])
             for g in i.get("globalSecondaryIndexes", [])
         ),
     ],
@@ -140,13 +136,9 @@ def render(evaluation: Evaluation, stack: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="plan", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
+    parser = argparse.ArgumentParser(prog="plan", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("stack", nargs="?", default="dev", help="stack name (dev or prod)")
-    parser.add_argument(
-        "--json", type=Path, default=None, help="where to write the plan (default out/plan-STACK.json)"
-    )
+    parser.add_argument("--json", type=Path, default=None, help="where to write the plan (default out/plan-STACK.json)")
     args = parser.parse_args(argv)
     try:
         evaluation = evaluate_program(args.stack)

@@ -198,9 +198,7 @@ def run_under_mocks(
     collector = _WarningCollector()
     logger.addHandler(collector)
     pulumi.runtime.set_all_config({f"{project}:{k}": v for k, v in (config or {}).items()})
-    pulumi.runtime.set_mocks(
-        mocks, project=project, stack=stack, preview=False, logger=logger, monitor=monitor
-    )
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, logger=logger, monitor=monitor)
     exports: dict[str, Any] = {}
 
     @pulumi.runtime.test  # type: ignore[untyped-decorator]
@@ -227,6 +225,4 @@ def evaluate_program(
 ) -> Evaluation:
     """Run `__main__.py` for a stack (config from Pulumi.{stack}.yaml unless given) under mocks."""
     values = stack_file_values(stack) if config is None else dict(config)
-    return run_under_mocks(
-        lambda: runpy.run_path(str(program), run_name="__main__"), stack=stack, config=values
-    )
+    return run_under_mocks(lambda: runpy.run_path(str(program), run_name="__main__"), stack=stack, config=values)

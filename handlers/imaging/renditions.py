@@ -73,9 +73,7 @@ class RenditionSpecError(ValueError):
 
 def _positive_edge(entry: str, key: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_RENDITION_EDGE:
-        raise RenditionSpecError(
-            f"{entry}: {key} must be a whole number from 1 to {MAX_RENDITION_EDGE}, got {value!r}"
-        )
+        raise RenditionSpecError(f"{entry}: {key} must be a whole number from 1 to {MAX_RENDITION_EDGE}, got {value!r}")
     return value
 
 

@@ -48,6 +48,8 @@ FIELD_RENDITION_COUNT: Final = "rendition_count"
 FIELD_REASON: Final = "reason"
 FIELD_ERROR_TYPE: Final = "error_type"
 FIELD_ERROR_CODE: Final = "error_code"
+FIELD_DETAIL: Final = "detail"  # human-readable why, next to a machine-readable reason
+FIELD_ERROR_MESSAGE: Final = "error_message"
 
 # error_code values the alarms single out.
 ERROR_CODE_ACCESS_DENIED: Final = "AccessDenied"

@@ -55,9 +55,7 @@ def test_non_positive_memory_is_refused(value: str) -> None:
 
 @pytest.mark.parametrize("value", ["0", "-5"])
 def test_non_positive_timeout_is_refused(value: str) -> None:
-    assert (
-        str(error_for(timeoutSeconds=value)) == f"imagepipe:timeoutSeconds must be from 1 to 900, got {value}"
-    )
+    assert str(error_for(timeoutSeconds=value)) == f"imagepipe:timeoutSeconds must be from 1 to 900, got {value}"
 
 
 def test_timeout_over_900_seconds_is_refused() -> None:
@@ -73,9 +71,7 @@ def test_non_numeric_memory_is_refused() -> None:
 
 
 def test_unknown_architecture_is_refused() -> None:
-    assert (
-        str(error_for(architecture="arm")) == "imagepipe:architecture must be one of arm64, x86_64, got 'arm'"
-    )
+    assert str(error_for(architecture="arm")) == "imagepipe:architecture must be one of arm64, x86_64, got 'arm'"
 
 
 @pytest.mark.parametrize("days", ["2", "10", "366", "0"])
@@ -101,9 +97,7 @@ def test_rendition_with_unknown_format_is_refused() -> None:
 
 
 def test_renditions_that_are_not_json_are_refused() -> None:
-    assert "imagepipe:renditions must be a list of rendition objects" in str(
-        error_for(renditions="thumb:150")
-    )
+    assert "imagepipe:renditions must be a list of rendition objects" in str(error_for(renditions="thumb:150"))
 
 
 def test_duplicate_rendition_names_are_refused() -> None:

@@ -88,9 +88,7 @@ def test_function_uses_the_pillow_layer_for_its_architecture(dev: Evaluation) ->
     assert layer.inputs["compatibleRuntimes"] == ["python3.12"]
 
 
-def test_log_group_exists_before_the_function_with_retention_from_config(
-    dev: Evaluation, prod: Evaluation
-) -> None:
+def test_log_group_exists_before_the_function_with_retention_from_config(dev: Evaluation, prod: Evaluation) -> None:
     log_group = dev.one("aws:cloudwatch/logGroup:LogGroup")
     assert log_group.inputs["name"] == function(dev)["loggingConfig"]["logGroup"]
     assert log_group.urn in dev.one(FUNCTION).dependencies
@@ -201,9 +199,7 @@ def test_no_wildcard_action_or_resource_except_xray(prod: Evaluation) -> None:
             assert statement["Resource"] == ["*"]
             assert statement["Action"] == ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
         else:
-            assert all(
-                not resource.endswith(":*") or sid == "WriteOwnLogs" for resource in statement["Resource"]
-            )
+            assert all(not resource.endswith(":*") or sid == "WriteOwnLogs" for resource in statement["Resource"])
             assert "*" not in statement["Resource"], sid
 
 
@@ -220,9 +216,7 @@ def test_kms_key_from_config_encrypts_table_queue_logs_and_buckets_and_the_role_
     assert ev.one("aws:sqs/queue:Queue").inputs["kmsMasterKeyId"] == key
     assert ev.one("aws:cloudwatch/logGroup:LogGroup").inputs["kmsKeyId"] == key
     sse = ev.of_type("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
-    assert {s.inputs["rules"][0]["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] for s in sse} == {
-        key
-    }
+    assert {s.inputs["rules"][0]["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] for s in sse} == {key}
     use = statements(ev.one(ROLE_POLICY).inputs["policy"])["UseDataKey"]
     assert use["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
     assert use["Resource"] == [key]
@@ -230,8 +224,7 @@ def test_kms_key_from_config_encrypts_table_queue_logs_and_buckets_and_the_role_
 
 def test_processed_bucket_expires_thumbnails_by_the_tag_the_handler_writes(dev: Evaluation) -> None:
     lifecycles = {
-        r.name: r.inputs
-        for r in dev.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+        r.name: r.inputs for r in dev.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
     }
     rules = {rule["id"]: rule for rule in lifecycles["imagepipe-dev-processed-lifecycle"]["rules"]}
     tag = {"key": contract.RENDITION_TAG_KEY, "value": contract.THUMBNAIL_TAG_VALUE}

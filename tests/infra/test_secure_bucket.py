@@ -112,10 +112,7 @@ def test_lifecycle_day_counts_come_from_args() -> None:
     rules = _rules(build(ia_transition_days=45, noncurrent_expiration_days=3, abort_multipart_days=2))
     assert rules["transition-to-standard-ia"]["transitions"][0]["days"] == 45
     assert rules["expire-noncurrent-versions"]["noncurrentVersionExpiration"]["noncurrentDays"] == 3
-    assert (
-        rules["abort-incomplete-multipart-uploads"]["abortIncompleteMultipartUpload"]["daysAfterInitiation"]
-        == 2
-    )
+    assert rules["abort-incomplete-multipart-uploads"]["abortIncompleteMultipartUpload"]["daysAfterInitiation"] == 2
 
 
 def test_bucket_without_tag_expirations_has_no_expiration_rule() -> None:

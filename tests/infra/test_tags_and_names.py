@@ -27,9 +27,7 @@ def is_taggable(resource: RecordedResource) -> bool:
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_every_taggable_resource_carries_the_standard_tags(
-    stack: str, request: pytest.FixtureRequest
-) -> None:
+def test_every_taggable_resource_carries_the_standard_tags(stack: str, request: pytest.FixtureRequest) -> None:
     ev: Evaluation = request.getfixturevalue(stack)
     taggable = [r for r in ev.resources if is_taggable(r)]
     assert len(taggable) >= 7  # buckets, table, queue, log group, role, function at least
