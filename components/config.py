@@ -88,10 +88,17 @@ class StorageConfig:
 
 @dataclass(frozen=True)
 class AlertingConfig:
-    """Who hears about alarms, per tier."""
+    """Who hears about alarms, per tier, and the thresholds that decide when."""
 
     alert_email: str
     critical_sms: tuple[str, ...]
+    # Extra email addresses per tier ("critical", "performance", "log-alerts"), besides alert_email.
+    tier_emails: Mapping[str, tuple[str, ...]]
+    # Overrides of the catalogue's default thresholds, by alarm id.
+    alarm_thresholds: Mapping[str, float]
+    # Whether silence is itself a fault (the no-invocations and too-few-successes alarms).
+    expect_traffic: bool
+    no_traffic_minutes: int
 
 
 @dataclass(frozen=True)
@@ -187,6 +194,44 @@ def _renditions(key: str, raw: str) -> tuple[RenditionSpec, ...]:
         raise ConfigError(key, f"is invalid: {exc}") from None
 
 
+def _json_object(key: str, raw: str) -> dict[str, Any]:
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        raise ConfigError(key, f"must be an object, got {raw!r}") from None
+    if not isinstance(value, dict):
+        raise ConfigError(key, f"must be an object, got {raw!r}")
+    return value
+
+
+def _tier_emails(key: str, raw: str) -> dict[str, tuple[str, ...]]:
+    from components.monitoring.catalogue import Tier
+
+    tiers = [t.value for t in Tier]
+    out: dict[str, tuple[str, ...]] = {}
+    for tier, emails in _json_object(key, raw).items():
+        if tier not in tiers:
+            raise ConfigError(key, f"has unknown tier {tier!r}; tiers: {', '.join(tiers)}")
+        if not isinstance(emails, list):
+            raise ConfigError(key, f"{tier} must be a list of email addresses, got {emails!r}")
+        out[tier] = tuple(_email(key, e) if isinstance(e, str) else _email(key, repr(e)) for e in emails)
+    return out
+
+
+def _thresholds(key: str, raw: str) -> dict[str, float]:
+    from components.monitoring.catalogue import CONFIGURABLE_THRESHOLDS
+
+    out: dict[str, float] = {}
+    for alarm_id, value in _json_object(key, raw).items():
+        if alarm_id not in CONFIGURABLE_THRESHOLDS:
+            known = ", ".join(sorted(CONFIGURABLE_THRESHOLDS))
+            raise ConfigError(key, f"has unknown alarm {alarm_id!r}; alarms with a threshold: {known}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ConfigError(key, f"{alarm_id} must be a number of at least 0, got {value!r}")
+        out[alarm_id] = float(value)
+    return out
+
+
 def _optional_arn(key: str, raw: str) -> str | None:
     value = raw.strip()
     if not value:
@@ -254,6 +299,10 @@ KEYS: Final[tuple[Key, ...]] = (
     Key("thumbnailExpirationDays", "int", "90", "days before thumbnails expire", _days),
     Key("noncurrentExpirationDays", "int", "30", "days before noncurrent versions expire", _days),
     Key("abortMultipartDays", "int", "7", "days before incomplete multipart uploads are aborted", _days),
+    Key("tierEmails", "object", "{}", "extra emails per tier: critical, performance, log-alerts", _tier_emails),
+    Key("alarmThresholds", "object", "{}", "alarm thresholds by alarm id (docs/alerts.md lists them)", _thresholds),
+    Key("expectTraffic", "bool", "false", "alarm when no images arrive (prod)", _bool),
+    Key("noTrafficMinutes", "int", "60", "silence that counts as no traffic (min)", lambda k, r: _int(k, r, 5, 1440)),
     Key("kmsKeyArn", "string", "", "KMS key for SSE-KMS on buckets and table (empty: AES256)", _optional_arn),
 )  # fmt: skip
 _BY_NAME: Final = {k.name: k for k in KEYS}
@@ -309,6 +358,10 @@ def parse_config(raw: Mapping[str, str], stack: str, project: str = PROJECT) -> 
         alerting=AlertingConfig(
             alert_email=get("alertEmail"),
             critical_sms=get("criticalSms"),
+            tier_emails=get("tierEmails"),
+            alarm_thresholds=get("alarmThresholds"),
+            expect_traffic=get("expectTraffic"),
+            no_traffic_minutes=get("noTrafficMinutes"),
         ),
     )
 

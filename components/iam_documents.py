@@ -105,3 +105,48 @@ def processor_policy(r: ProcessorResources) -> PolicyDocument:
             }
         )
     return {"Version": "2012-10-17", "Statement": statements}
+
+
+def alarm_topic_key_policy(account_id: str) -> PolicyDocument:
+    """The alert topics' KMS key: administered by the account, usable by CloudWatch alarms."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AccountAdministers",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                # Key policies address only this key; "kms:*" here is AWS's documented default.
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "CloudWatchAlarmsEncrypt",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            },
+        ],
+    }
+
+
+def alarm_topic_policy(topic_arn: str, account_id: str, region: str) -> PolicyDocument:
+    """Only this account's CloudWatch alarms in this region may publish."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "CloudWatchAlarmsPublish",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": "sns:Publish",
+                "Resource": topic_arn,
+                "Condition": {
+                    "ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account_id}:alarm:*"},
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                },
+            }
+        ],
+    }

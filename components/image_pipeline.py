@@ -9,12 +9,13 @@ import pulumi_aws as aws
 
 from components.config import FunctionConfig, ProcessingConfig, StorageConfig
 from components.iam_documents import ProcessorResources, lambda_assume_role_policy, processor_policy
+from components.lambda_code import LAMBDA_PYTHON
 from components.lambda_environment import handler_environment
 from components.naming import Naming
 from components.secure_bucket import SecureBucket, SecureBucketArgs, TagExpiration
 from handlers import contract
 
-RUNTIME = "python3.12"
+RUNTIME = f"python{LAMBDA_PYTHON}"
 HANDLER = "handlers.image_processor.handler"
 # SQS keeps a message at most 14 days: the longest time on-call has to look at a failed event.
 FAILURE_QUEUE_RETENTION_S = 14 * 24 * 3600

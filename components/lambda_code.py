@@ -6,11 +6,13 @@ from pathlib import Path
 import pulumi
 
 from components.config import ROOT, Architecture
+from layers.build import DEFAULT_PYTHON_VERSION
 
 HANDLERS_DIR = ROOT / "handlers"
 LAYER_REQUIREMENTS = ROOT / "layers" / "pillow" / "requirements.txt"
 LAYER_CACHE_DIR = ROOT / ".build" / "layers"
-LAMBDA_PYTHON = "3.12"
+# One Python version for the runtime and the layer's wheels.
+LAMBDA_PYTHON = DEFAULT_PYTHON_VERSION
 # Set by the offline plan and the tests: evaluate the program without downloading the layer.
 ENV_SKIP_LAYER_BUILD = "IMAGEPIPE_SKIP_LAYER_BUILD"
 

@@ -16,6 +16,11 @@ class Naming:
         """`imagepipe-dev-image-processor`: the logical and, where AWS allows, physical name."""
         return "-".join((self.prefix, *parts))
 
+    @property
+    def metric_namespace(self) -> str:
+        """Log-derived metrics of this project and stack: `imagepipe/dev`."""
+        return f"{self.project}/{self.stack}"
+
     def log_group(self, function_name: str) -> str:
         # Lambda writes to this group by default; creating it first lets us own its retention.
         return f"/aws/lambda/{function_name}"

@@ -102,6 +102,19 @@ SUMMARIES: dict[str, Summary] = {
         f"{i['name']}: retention {int(i['messageRetentionSeconds'])} s, "
         f"SSE {'KMS ' + i['kmsMasterKeyId'] if i.get('kmsMasterKeyId') else 'SQS-managed'}"
     ],
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": lambda i: [
+        f"{i['metricTransformation']['namespace']}/{i['metricTransformation']['name']} = "
+        f"{i['metricTransformation']['value']} when {i['pattern']} "
+        f"(default {i['metricTransformation'].get('defaultValue')})"
+    ],
+    "aws:cloudwatch/metricAlarm:MetricAlarm": lambda i: [
+        i["alarmDescription"].splitlines()[2],
+        f"missing data {i['treatMissingData']}; actions -> {', '.join(i['alarmActions'])} (OK too)",
+    ],
+    "aws:sns/topic:Topic": lambda i: [f"{i['name']}, KMS {i.get('kmsMasterKeyId')}"],
+    "aws:sns/topicSubscription:TopicSubscription": lambda i: [f"{i['protocol']} {i['endpoint']}"],
+    "aws:kms/key:Key": lambda i: [f"rotation {i.get('enableKeyRotation')}", *_policy(i)],
+    "aws:sns/topicPolicy:TopicPolicy": _policy,
     "aws:lambda/layerVersion:LayerVersion": lambda i: [
         f"{i['layerName']} for {', '.join(i['compatibleRuntimes'])} {', '.join(i['compatibleArchitectures'])}"
     ],

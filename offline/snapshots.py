@@ -1,4 +1,4 @@
-"""Golden plan snapshots, one per stack, and the README config table, compared by the tests.
+"""Golden plan snapshots per stack, the README config table and docs/alerts.md, compared by the tests.
 
     python3 tasks.py snapshots      # regenerate tests/snapshots/*.json after an intended change
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from components.config import ROOT
 from offline.config_table import sync_readme
 from offline.document import dumps, plan_document
+from offline.runbook_file import sync_runbook
 from offline.runtime import evaluate_program
 
 STACKS = ("dev", "prod")
@@ -34,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         path.write_text(new)
         print(f"{path.relative_to(ROOT)}: {'unchanged' if old == new else 'updated'}")
     print(f"README.md config table: {'updated' if sync_readme() else 'unchanged'}")
+    print(f"docs/alerts.md: {'updated' if sync_runbook() else 'unchanged'}")
     return 0
 
 

@@ -1,0 +1,1 @@
+"""Monitoring of the pipeline: catalogue, metric filters, alarms, SNS tiers, dashboard, runbook."""

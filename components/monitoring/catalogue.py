@@ -1,0 +1,400 @@
+"""The monitoring catalogue: every metric, alarm and widget of the pipeline, declared once.
+
+Log-derived metrics are built from the handler's telemetry names (imported, never retyped).
+MetricFilters, Alarms, Dashboard and the runbook (docs/alerts.md) are all computed from here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final
+
+from components.monitoring.filter_patterns import FilterPattern, all_of, equals
+from handlers.telemetry import events as ev
+
+
+class Tier(StrEnum):
+    """SNS tiers (seed 002): who is woken, and how."""
+
+    CRITICAL = "critical"
+    PERFORMANCE = "performance"
+    LOG_ALERTS = "log-alerts"
+
+
+class Unit(StrEnum):
+    COUNT = "Count"
+    MILLISECONDS = "Milliseconds"
+    BYTES = "Bytes"
+
+
+@dataclass(frozen=True)
+class LogMetric:
+    """A metric the function's log lines produce through a metric filter."""
+
+    name: str
+    unit: Unit
+    pattern: FilterPattern
+    # "1" counts matching lines; "$.field" publishes the field's value.
+    value: str
+    description: str
+    # Published for periods with logs but no match, so the metric has data when nothing happens.
+    default_value: float = 0.0
+
+    @property
+    def filter_pattern(self) -> str:
+        return self.pattern.render()
+
+
+def _field_value(name: str) -> str:
+    return f"$.{name}"
+
+
+LAMBDA_ERRORS = LogMetric(
+    "LambdaErrors",
+    Unit.COUNT,
+    equals(ev.FIELD_LEVEL, ev.Level.ERROR),
+    "1",
+    "log lines at ERROR level",
+)
+IMAGE_PROCESSING_TIME = LogMetric(
+    "ImageProcessingTime",
+    Unit.MILLISECONDS,
+    equals(ev.FIELD_EVENT, ev.LogEvent.PROCESSED),
+    _field_value(ev.FIELD_PROCESSING_TIME_MS),
+    "time to turn one upload into all its renditions",
+)
+SUCCESSFUL_PROCESSES = LogMetric(
+    "SuccessfulProcesses",
+    Unit.COUNT,
+    equals(ev.FIELD_EVENT, ev.LogEvent.PROCESSED),
+    "1",
+    "uploads processed into renditions",
+)
+IMAGE_SIZE_BYTES = LogMetric(
+    "ImageSizeBytes",
+    Unit.BYTES,
+    equals(ev.FIELD_EVENT, ev.LogEvent.PROCESSED),
+    _field_value(ev.FIELD_IMAGE_SIZE_BYTES),
+    "size of each processed upload",
+)
+S3_ACCESS_DENIED = LogMetric(
+    "S3AccessDenied",
+    Unit.COUNT,
+    all_of(equals(ev.FIELD_EVENT, ev.LogEvent.FAILED), equals(ev.FIELD_ERROR_CODE, ev.ERROR_CODE_ACCESS_DENIED)),
+    "1",
+    "S3 or DynamoDB calls refused with AccessDenied",
+)
+REJECTED_UPLOADS = LogMetric(
+    "RejectedUploads",
+    Unit.COUNT,
+    equals(ev.FIELD_EVENT, ev.LogEvent.REJECTED),
+    "1",
+    "uploads that can never become renditions (corrupt, too large, unsupported)",
+)
+LOG_METRICS: Final[tuple[LogMetric, ...]] = (
+    LAMBDA_ERRORS,
+    IMAGE_PROCESSING_TIME,
+    SUCCESSFUL_PROCESSES,
+    IMAGE_SIZE_BYTES,
+    S3_ACCESS_DENIED,
+    REJECTED_UPLOADS,
+)
+
+
+class Source(StrEnum):
+    """Where an alarm's metric lives; the Alarms component supplies namespace and dimensions."""
+
+    LAMBDA = "AWS/Lambda"  # dimension FunctionName
+    SQS = "AWS/SQS"  # dimension QueueName (the failure queue)
+    LOGS = "log metric"  # the stack's own namespace, no dimensions
+
+
+@dataclass(frozen=True)
+class MetricRef:
+    source: Source
+    name: str
+    statistic: str  # Sum, Maximum, Average or a percentile like p99
+
+
+@dataclass(frozen=True)
+class StackFacts:
+    """What the thresholds depend on, handed in from the stack config."""
+
+    timeout_s: int
+    reserved_concurrency: int | None
+    expect_traffic: bool
+    no_traffic_minutes: int
+    overrides: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AlarmSpec:
+    """One alarm and everything an on-call reads about it."""
+
+    id: str
+    tier: Tier
+    comparison: str
+    # None: the alarm does not apply to this stack (e.g. no reserved concurrency).
+    threshold: Callable[[StackFacts], float | None]
+    treat_missing_data: str
+    what: str
+    why: str
+    checks: tuple[str, str, str]
+    metric: MetricRef | None = None
+    # Metric math over named metrics instead of one metric.
+    expression: str | None = None
+    expression_metrics: tuple[tuple[str, MetricRef], ...] = ()
+    period_s: int = 300
+    # The period is the stack's no-traffic window instead of period_s.
+    period_is_silence_window: bool = False
+    evaluation_periods: int = 1
+    threshold_text: str = ""
+
+    @property
+    def metric_label(self) -> str:
+        return self.id
+
+    def threshold_for(self, facts: StackFacts) -> float | None:
+        return self.threshold(facts)
+
+    def period_for(self, facts: StackFacts) -> int:
+        return facts.no_traffic_minutes * 60 if self.period_is_silence_window else self.period_s
+
+
+def _configurable(alarm_id: str, default: float) -> Callable[[StackFacts], float | None]:
+    def threshold(facts: StackFacts) -> float | None:
+        return facts.overrides.get(alarm_id, default)
+
+    return threshold
+
+
+def _when_traffic_expected(alarm_id: str, default: float) -> Callable[[StackFacts], float | None]:
+    def threshold(facts: StackFacts) -> float | None:
+        return facts.overrides.get(alarm_id, default) if facts.expect_traffic else None
+
+    return threshold
+
+
+_FN = Source.LAMBDA
+GREATER = "GreaterThanThreshold"
+LESS = "LessThanThreshold"
+NOT_BREACHING = "notBreaching"
+BREACHING = "breaching"
+
+ALARMS: Final[tuple[AlarmSpec, ...]] = (
+    # --- critical: users' images are not being processed ---
+    AlarmSpec(
+        id="function-errors",
+        tier=Tier.CRITICAL,
+        metric=MetricRef(_FN, "Errors", "Sum"),
+        comparison=GREATER,
+        threshold=_configurable("function-errors", 0),
+        treat_missing_data=NOT_BREACHING,
+        what="The image processor's invocations failed (transient S3/DynamoDB errors or crashes).",
+        why="Failed invocations are retried and then land in the failure queue; uploads go unprocessed meanwhile.",
+        checks=(
+            "Dashboard 'Recent errors': the error_type and error_code of the failing records.",
+            "Failure-queue depth: events that exhausted their retries (redrive them once fixed).",
+            "Recent deploys or IAM/KMS changes: AccessDenied or KMS errors point there.",
+        ),
+    ),
+    AlarmSpec(
+        id="error-rate",
+        tier=Tier.CRITICAL,
+        # Errors/Invocations as a rate; the seed averaged Errors, which is not a rate.
+        expression="IF(invocations > 0, 100 * errors / invocations, 0)",
+        expression_metrics=(
+            ("errors", MetricRef(_FN, "Errors", "Sum")),
+            ("invocations", MetricRef(_FN, "Invocations", "Sum")),
+        ),
+        comparison=GREATER,
+        threshold=_configurable("error-rate", 5),
+        threshold_text="% of invocations",
+        treat_missing_data=NOT_BREACHING,
+        what="More than the allowed share of invocations failed.",
+        why="A high error rate means most uploads are not becoming renditions.",
+        checks=(
+            "Dashboard 'Success vs errors': is it every image or a subset (format, size)?",
+            "Logs Insights 'Recent errors' for error_type/error_code.",
+            "S3, DynamoDB and KMS service health in the region.",
+        ),
+    ),
+    AlarmSpec(
+        id="failure-queue-messages",
+        tier=Tier.CRITICAL,
+        metric=MetricRef(Source.SQS, "ApproximateNumberOfMessagesVisible", "Maximum"),
+        comparison=GREATER,
+        threshold=_configurable("failure-queue-messages", 0),
+        treat_missing_data=NOT_BREACHING,
+        what="Events gave up after all retries and wait in the failure queue.",
+        why="Each message is an upload that will never be processed unless someone redrives it.",
+        checks=(
+            "Read a message: the original S3 event and the error Lambda recorded.",
+            "Fix the cause (see function-errors), then redrive the queue to the function.",
+            "Messages expire after 14 days: act before then.",
+        ),
+    ),
+    AlarmSpec(
+        id="no-invocations",
+        tier=Tier.CRITICAL,
+        metric=MetricRef(_FN, "Invocations", "Sum"),
+        comparison=LESS,
+        threshold=_when_traffic_expected("no-invocations", 1),
+        period_is_silence_window=True,
+        treat_missing_data=BREACHING,
+        what="No upload has triggered the function for the configured period.",
+        why="Where traffic is expected, silence means the trigger, the bucket notification or uploads are broken.",
+        checks=(
+            "Are objects arriving under uploads/ in the upload bucket?",
+            "Is the bucket notification still pointing at the function (a stack drift)?",
+            "Is the function throttled to zero (reserved concurrency 0)?",
+        ),
+    ),
+    AlarmSpec(
+        id="too-few-successes",
+        tier=Tier.CRITICAL,
+        metric=MetricRef(Source.LOGS, SUCCESSFUL_PROCESSES.name, "Sum"),
+        comparison=LESS,
+        threshold=_when_traffic_expected("too-few-successes", 1),
+        period_s=3600,
+        treat_missing_data=BREACHING,
+        what="Fewer images were processed in the last hour than the stack expects.",
+        why="Invocations may succeed while every image is rejected or skipped: users see no renditions.",
+        checks=(
+            "Dashboard 'Success vs errors' and 'Rejected uploads': are uploads being rejected?",
+            "Recent changes to the rendition config or the Pillow layer.",
+            "Upload volume: a quiet hour may be genuine; tune alarmThresholds.too-few-successes.",
+        ),
+    ),
+    AlarmSpec(
+        id="recursive-invocations-dropped",
+        tier=Tier.CRITICAL,
+        metric=MetricRef(_FN, "RecursiveInvocationsDropped", "Sum"),
+        comparison=GREATER,
+        threshold=_configurable("recursive-invocations-dropped", 0),
+        treat_missing_data=NOT_BREACHING,
+        what="Lambda stopped a recursive loop involving the function.",
+        why="The function is writing somewhere that triggers it again: cost and duplicate work.",
+        checks=(
+            "Is PROCESSED_BUCKET the upload bucket by mistake?",
+            "Bucket notifications on the processed bucket pointing at the function.",
+            "Recent changes to key prefixes (uploads/ vs renditions/).",
+        ),
+    ),
+    # --- performance: slower or saturated, still working ---
+    AlarmSpec(
+        id="duration-p99",
+        tier=Tier.PERFORMANCE,
+        metric=MetricRef(_FN, "Duration", "p99"),
+        comparison=GREATER,
+        threshold=lambda f: f.overrides.get("duration-p99", 0.8 * f.timeout_s * 1000),
+        threshold_text="ms (80% of the timeout)",
+        treat_missing_data=NOT_BREACHING,
+        what="The slowest 1% of invocations come close to the function's timeout.",
+        why="Past the timeout an invocation is killed mid-way and retried: wasted work and late renditions.",
+        checks=(
+            "Dashboard 'Processing time vs image size': are larger images arriving?",
+            "Memory size: Lambda CPU scales with memory; raise memoryMb.",
+            "Batch size: S3 events with many records per invocation.",
+        ),
+    ),
+    AlarmSpec(
+        id="throttles",
+        tier=Tier.PERFORMANCE,
+        metric=MetricRef(_FN, "Throttles", "Sum"),
+        comparison=GREATER,
+        threshold=_configurable("throttles", 0),
+        treat_missing_data=NOT_BREACHING,
+        what="Invocations were throttled.",
+        why="Throttled async events are retried for up to the maximum event age, then dropped to the queue.",
+        checks=(
+            "Dashboard 'Concurrency and throttles': is reserved concurrency the ceiling?",
+            "Account-level concurrency used by other functions.",
+            "An upload burst (batch import) that may pass on its own.",
+        ),
+    ),
+    AlarmSpec(
+        id="concurrency",
+        tier=Tier.PERFORMANCE,
+        metric=MetricRef(_FN, "ConcurrentExecutions", "Maximum"),
+        comparison=GREATER,
+        threshold=lambda f: (
+            None if f.reserved_concurrency is None else f.overrides.get("concurrency", 0.8 * f.reserved_concurrency)
+        ),
+        threshold_text="executions (80% of reserved concurrency)",
+        treat_missing_data=NOT_BREACHING,
+        what="Concurrent executions are near the function's reserved concurrency.",
+        why="At the ceiling, new uploads are throttled and processed late.",
+        checks=(
+            "Dashboard 'Concurrency and throttles': sustained or a spike?",
+            "Duration: slower invocations hold concurrency longer.",
+            "Raise reservedConcurrency if the load is genuine.",
+        ),
+    ),
+    AlarmSpec(
+        id="processing-time-p99",
+        tier=Tier.PERFORMANCE,
+        metric=MetricRef(Source.LOGS, IMAGE_PROCESSING_TIME.name, "p99"),
+        comparison=GREATER,
+        threshold=_configurable("processing-time-p99", 10_000),
+        threshold_text="ms",
+        treat_missing_data=NOT_BREACHING,
+        what="Turning one upload into renditions takes longer than the threshold for the slowest 1%.",
+        why="Users wait longer for thumbnails; invocations approach the timeout.",
+        checks=(
+            "Dashboard 'Processing time vs image size': correlated with size?",
+            "Image mix: many large PNGs or animated GIFs cost more than JPEGs.",
+            "Memory size (CPU) of the function.",
+        ),
+    ),
+    # --- log alerts: signals from the handler's own log lines ---
+    AlarmSpec(
+        id="lambda-errors",
+        tier=Tier.LOG_ALERTS,
+        metric=MetricRef(Source.LOGS, LAMBDA_ERRORS.name, "Sum"),
+        comparison=GREATER,
+        threshold=_configurable("lambda-errors", 0),
+        threshold_text="ERROR lines",
+        treat_missing_data=NOT_BREACHING,
+        what="The handler logged ERROR lines.",
+        why="Each ERROR is a record that failed transiently and will be retried; a trend precedes an outage.",
+        checks=(
+            "Logs Insights 'Recent errors' on the dashboard.",
+            "error_code: throttling (SlowDown, ProvisionedThroughputExceeded) or permissions?",
+            "Correlate with deploys.",
+        ),
+    ),
+    AlarmSpec(
+        id="s3-access-denied",
+        tier=Tier.LOG_ALERTS,
+        metric=MetricRef(Source.LOGS, S3_ACCESS_DENIED.name, "Sum"),
+        comparison=GREATER,
+        threshold=_configurable("s3-access-denied", 0),
+        treat_missing_data=NOT_BREACHING,
+        what="The handler was denied access to S3 or DynamoDB.",
+        why="A permissions change (IAM, bucket policy, KMS key policy) stops processing for every image.",
+        checks=(
+            "The key and error_code in the log line: which bucket or table refused?",
+            "Recent changes to the role, bucket policies or the KMS key policy.",
+            "Uploads outside uploads/ are not readable by design.",
+        ),
+    ),
+    AlarmSpec(
+        id="rejected-uploads",
+        tier=Tier.LOG_ALERTS,
+        metric=MetricRef(Source.LOGS, REJECTED_UPLOADS.name, "Sum"),
+        comparison=GREATER,
+        threshold=_configurable("rejected-uploads", 10),
+        threshold_text="rejections",
+        treat_missing_data=NOT_BREACHING,
+        what="A spike of uploads was rejected (corrupt, too large, unsupported format).",
+        why="Either a client is sending bad files or the limits are too tight for real photos.",
+        checks=(
+            "The reason field of image.rejected lines: one reason dominating?",
+            "Which user_id prefix the rejected keys share (one misbehaving client?).",
+            "maxObjectBytes / maxPixels in the stack config versus what users upload.",
+        ),
+    ),
+)
+
+CONFIGURABLE_THRESHOLDS: Final = frozenset(a.id for a in ALARMS)

@@ -1,0 +1,221 @@
+"""Dashboard: the health of the whole pipeline on one CloudWatch dashboard, built from the catalogue."""
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.monitoring import catalogue as c
+from components.monitoring.alarms import MetricScope
+from components.monitoring.catalogue import MetricRef, Source
+from handlers.telemetry import events as ev
+
+WIDTH = 12
+HEIGHT = 6
+RECENT_ERRORS_LIMIT = 20
+
+
+def dashboard_url(region: str, name: str) -> str:
+    return f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#dashboards:name={name}"
+
+
+def dashboard_url_output(name: str) -> pulumi.Output[str]:
+    """The console URL of dashboard `name` in the stack's region (for alarm descriptions)."""
+    return aws.get_region_output().region.apply(lambda region: dashboard_url(region, name))
+
+
+@dataclass(frozen=True)
+class Line:
+    """One plotted metric."""
+
+    ref: MetricRef
+    label: str
+    right_axis: bool = False
+
+
+def _lambda(name: str, stat: str) -> MetricRef:
+    return MetricRef(Source.LAMBDA, name, stat)
+
+
+def _log(metric: c.LogMetric, stat: str) -> MetricRef:
+    return MetricRef(Source.LOGS, metric.name, stat)
+
+
+@dataclass(frozen=True)
+class GraphWidget:
+    title: str
+    lines: tuple[Line, ...]
+    # (label, which value of the stack) for horizontal lines: "timeout_ms", "reserved_concurrency".
+    annotation: str | None = None
+
+
+GRAPHS: tuple[GraphWidget, ...] = (
+    GraphWidget(
+        "Invocations and errors",
+        (Line(_lambda("Invocations", "Sum"), "Invocations"), Line(_lambda("Errors", "Sum"), "Errors")),
+    ),
+    GraphWidget(
+        "Duration (timeout marked)",
+        (Line(_lambda("Duration", "Average"), "Average"), Line(_lambda("Duration", "p99"), "p99")),
+        annotation="timeout_ms",
+    ),
+    GraphWidget(
+        "Concurrency and throttles",
+        (
+            Line(_lambda("ConcurrentExecutions", "Maximum"), "Concurrent executions"),
+            Line(_lambda("Throttles", "Sum"), "Throttles", right_axis=True),
+        ),
+        annotation="reserved_concurrency",
+    ),
+    GraphWidget(
+        "Success vs errors",
+        (
+            Line(_log(c.SUCCESSFUL_PROCESSES, "Sum"), "Processed"),
+            Line(_log(c.LAMBDA_ERRORS, "Sum"), "ERROR log lines"),
+            Line(_log(c.REJECTED_UPLOADS, "Sum"), "Rejected uploads"),
+            Line(_log(c.S3_ACCESS_DENIED, "Sum"), "Access denied"),
+        ),
+    ),
+    GraphWidget(
+        "Processing time vs image size",
+        (
+            Line(_log(c.IMAGE_PROCESSING_TIME, "p50"), "Processing time p50 (ms)"),
+            Line(_log(c.IMAGE_PROCESSING_TIME, "p99"), "Processing time p99 (ms)"),
+            Line(_log(c.IMAGE_SIZE_BYTES, "Average"), "Image size avg (bytes)", right_axis=True),
+        ),
+    ),
+    GraphWidget(
+        "Failure queue depth",
+        (Line(MetricRef(Source.SQS, "ApproximateNumberOfMessagesVisible", "Maximum"), "Messages waiting"),),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DashboardFacts:
+    region: str
+    scope: MetricScope
+    log_group_name: str
+    alarm_arns: tuple[str, ...]
+    timeout_ms: int
+    reserved_concurrency: int | None
+
+
+def _metric_row(line: Line, scope: MetricScope) -> list[Any]:
+    row: list[Any] = [scope.namespace_of(line.ref), line.ref.name]
+    for key, value in scope.dimensions_of(line.ref).items():
+        row += [key, value]
+    options: dict[str, Any] = {"stat": line.ref.statistic, "label": line.label}
+    if line.right_axis:
+        options["yAxis"] = "right"
+    return [*row, options]
+
+
+def _graph(widget: GraphWidget, facts: DashboardFacts) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "title": widget.title,
+        "view": "timeSeries",
+        "region": facts.region,
+        "period": 60,
+        "metrics": [_metric_row(line, facts.scope) for line in widget.lines],
+    }
+    if widget.annotation == "timeout_ms":
+        properties["annotations"] = {"horizontal": [{"label": "Timeout", "value": facts.timeout_ms}]}
+    elif widget.annotation == "reserved_concurrency" and facts.reserved_concurrency is not None:
+        properties["annotations"] = {
+            "horizontal": [{"label": "Reserved concurrency", "value": facts.reserved_concurrency}]
+        }
+    return {"type": "metric", "properties": properties}
+
+
+def recent_errors_query(log_group_name: str) -> str:
+    return (
+        f"SOURCE '{log_group_name}' | fields @timestamp, {ev.FIELD_EVENT}, {ev.FIELD_KEY}, "
+        f"{ev.FIELD_ERROR_TYPE}, {ev.FIELD_ERROR_CODE}, {ev.FIELD_MESSAGE}"
+        f" | filter {ev.FIELD_LEVEL} = '{ev.Level.ERROR}'"
+        f" | sort @timestamp desc | limit {RECENT_ERRORS_LIMIT}"
+    )
+
+
+def dashboard_body(facts: DashboardFacts) -> dict[str, Any]:
+    widgets: list[dict[str, Any]] = [
+        {
+            "type": "alarm",
+            "properties": {"title": "Alarm status", "alarms": list(facts.alarm_arns)},
+        }
+    ]
+    widgets += [_graph(g, facts) for g in GRAPHS]
+    widgets.append(
+        {
+            "type": "log",
+            "properties": {
+                "title": f"Recent errors (last {RECENT_ERRORS_LIMIT} ERROR lines)",
+                "region": facts.region,
+                "view": "table",
+                "query": recent_errors_query(facts.log_group_name),
+            },
+        }
+    )
+    # Two columns, in declaration order.
+    for index, widget in enumerate(widgets):
+        full_width = widget["type"] in ("alarm", "log")
+        widget.update(
+            {"x": 0 if full_width else (index % 2) * WIDTH, "y": index * HEIGHT, "width": 24 if full_width else WIDTH}
+        )
+        widget["height"] = HEIGHT
+    return {"widgets": widgets}
+
+
+@dataclass
+class DashboardArgs:
+    name: str
+    """Dashboard name (`{project}-{stack}`)."""
+    namespace: str
+    """Namespace of the log-derived metrics."""
+    function_name: pulumi.Input[str]
+    """The image processor."""
+    queue_name: pulumi.Input[str]
+    """The failure queue."""
+    log_group_name: pulumi.Input[str]
+    """For the Logs Insights widget."""
+    alarm_arns: Sequence[pulumi.Input[str]]
+    """Every alarm, for the status widget."""
+    timeout_s: int
+    """Marked on the duration graph."""
+    reserved_concurrency: int | None
+    """Marked on the concurrency graph."""
+
+
+class Dashboard(pulumi.ComponentResource):
+    """One CloudWatch dashboard for the pipeline."""
+
+    dashboard: aws.cloudwatch.Dashboard
+    url: pulumi.Output[str]
+
+    def __init__(self, name: str, args: DashboardArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("imagepipe:observability:Dashboard", name, None, opts)
+        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        body = pulumi.Output.all(
+            region, args.function_name, args.queue_name, args.log_group_name, pulumi.Output.all(*args.alarm_arns)
+        ).apply(
+            lambda v: json.dumps(
+                dashboard_body(
+                    DashboardFacts(
+                        region=v[0],
+                        scope=MetricScope(args.namespace, v[1], v[2]),
+                        log_group_name=v[3],
+                        alarm_arns=tuple(v[4]),
+                        timeout_ms=args.timeout_s * 1000,
+                        reserved_concurrency=args.reserved_concurrency,
+                    )
+                )
+            )
+        )
+        self.dashboard = aws.cloudwatch.Dashboard(
+            name, dashboard_name=args.name, dashboard_body=body, opts=pulumi.ResourceOptions(parent=self)
+        )
+        self.url = region.apply(lambda r: dashboard_url(r, args.name))
+        self.register_outputs({"url": self.url})

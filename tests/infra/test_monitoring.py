@@ -1,0 +1,341 @@
+"""Metric filters, SNS tiers, alarms and dashboard: all derived from the catalogue, wired to the pipeline."""
+
+import json
+from typing import Any
+
+import pytest
+
+from components.monitoring.catalogue import ALARMS, LOG_METRICS, Tier
+from offline.runbook_file import RUNBOOK, render_stack_runbook
+from offline.runtime import Evaluation
+from tests.infra.policy_reading import statements
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+TOPIC = "aws:sns/topic:Topic"
+# Metrics AWS itself publishes for the function and the queue.
+LAMBDA_METRICS = {
+    "Invocations",
+    "Errors",
+    "Duration",
+    "Throttles",
+    "ConcurrentExecutions",
+    "RecursiveInvocationsDropped",
+}
+SQS_METRICS = {"ApproximateNumberOfMessagesVisible"}
+
+
+def alarms(ev: Evaluation) -> dict[str, dict[str, Any]]:
+    return {r.inputs["name"]: r.inputs for r in ev.of_type(ALARM)}
+
+
+def topic_arn(ev: Evaluation, tier: str) -> str:
+    return str(ev.one(TOPIC, f"imagepipe-{ev_stack(ev)}-alerts-{tier}").outputs["arn"])
+
+
+def ev_stack(ev: Evaluation) -> str:
+    return ev.one("imagepipe:pipeline:ImagePipeline").name.split("-")[1]
+
+
+def dashboard_body(ev: Evaluation) -> dict[str, Any]:
+    body: dict[str, Any] = json.loads(ev.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"])
+    return body
+
+
+# --- metric filters ---
+
+
+def test_catalogue_declares_the_seed_metrics_and_rejected_uploads() -> None:
+    names = {m.name for m in LOG_METRICS}
+    assert names == {
+        "LambdaErrors",
+        "ImageProcessingTime",
+        "SuccessfulProcesses",
+        "ImageSizeBytes",
+        "S3AccessDenied",
+        "RejectedUploads",
+    }
+
+
+def test_filter_patterns_are_json_patterns_on_the_handler_fields() -> None:
+    patterns = {m.name: (m.filter_pattern, m.value, m.unit.value) for m in LOG_METRICS}
+    assert patterns == {
+        "LambdaErrors": ('{ $.level = "ERROR" }', "1", "Count"),
+        "ImageProcessingTime": ('{ $.event = "image.processed" }', "$.processing_time_ms", "Milliseconds"),
+        "SuccessfulProcesses": ('{ $.event = "image.processed" }', "1", "Count"),
+        "ImageSizeBytes": ('{ $.event = "image.processed" }', "$.image_size_bytes", "Bytes"),
+        "S3AccessDenied": ('{ $.event = "image.failed" && $.error_code = "AccessDenied" }', "1", "Count"),
+        "RejectedUploads": ('{ $.event = "image.rejected" }', "1", "Count"),
+    }
+
+
+def test_one_metric_filter_per_catalogue_entry_on_the_function_log_group(dev: Evaluation) -> None:
+    log_group = dev.one("aws:cloudwatch/logGroup:LogGroup").inputs["name"]
+    filters = {r.inputs["metricTransformation"]["name"]: r.inputs for r in dev.of_type(FILTER)}
+    assert set(filters) == {m.name for m in LOG_METRICS}
+    for metric in LOG_METRICS:
+        f = filters[metric.name]
+        assert f["logGroupName"] == log_group
+        assert f["pattern"] == metric.filter_pattern
+        assert f["metricTransformation"] == {
+            "name": metric.name,
+            "namespace": "imagepipe/dev",
+            "value": metric.value,
+            "defaultValue": "0",
+            "unit": metric.unit.value,
+        }
+
+
+def test_metric_namespace_is_per_project_and_stack(prod: Evaluation) -> None:
+    assert {r.inputs["metricTransformation"]["namespace"] for r in prod.of_type(FILTER)} == {"imagepipe/prod"}
+
+
+# --- SNS tiers ---
+
+
+def test_three_topics_per_stack_encrypted_with_the_alerting_key(prod: Evaluation) -> None:
+    key_arn = prod.one("aws:kms/key:Key").outputs["arn"]
+    topics = {r.inputs["name"]: r.inputs for r in prod.of_type(TOPIC)}
+    assert set(topics) == {f"imagepipe-prod-alerts-{t}" for t in ("critical", "performance", "log-alerts")}
+    assert {t["kmsMasterKeyId"] for t in topics.values()} == {key_arn}
+
+
+def test_alerting_key_rotates_and_lets_cloudwatch_encrypt(prod: Evaluation) -> None:
+    key = prod.one("aws:kms/key:Key").inputs
+    assert key["enableKeyRotation"] is True
+    cloudwatch = statements(key["policy"])["CloudWatchAlarmsEncrypt"]
+    assert cloudwatch["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert cloudwatch["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert cloudwatch["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+
+
+def test_topic_policy_lets_only_this_accounts_cloudwatch_alarms_publish(prod: Evaluation) -> None:
+    for tier in ("critical", "performance", "log-alerts"):
+        policy = prod.one("aws:sns/topicPolicy:TopicPolicy", f"imagepipe-prod-alerts-{tier}-policy").inputs
+        assert policy["arn"] == topic_arn(prod, tier)
+        (publish,) = statements(policy["policy"]).values()
+        assert publish["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+        assert publish["Action"] == ["sns:Publish"]
+        assert publish["Resource"] == [topic_arn(prod, tier)]
+        assert publish["Condition"] == {
+            "ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:*"},
+            "StringEquals": {"aws:SourceAccount": "123456789012"},
+        }
+
+
+def subscriptions(ev: Evaluation) -> set[tuple[str, str, str]]:
+    arn_to_tier = {r.outputs["arn"]: r.inputs["name"].split("-alerts-")[1] for r in ev.of_type(TOPIC)}
+    return {
+        (arn_to_tier[r.inputs["topic"]], r.inputs["protocol"], r.inputs["endpoint"])
+        for r in ev.of_type("aws:sns/topicSubscription:TopicSubscription")
+    }
+
+
+def test_prod_subscribers_per_tier_come_from_config(prod: Evaluation) -> None:
+    assert subscriptions(prod) == {
+        ("critical", "email", "imagepipe-oncall@example.com"),
+        ("critical", "email", "imagepipe-pager@example.com"),
+        ("critical", "sms", "+15555550100"),
+        ("performance", "email", "imagepipe-oncall@example.com"),
+        ("performance", "email", "platform-team@example.com"),
+        ("log-alerts", "email", "imagepipe-oncall@example.com"),
+    }
+
+
+def test_sms_goes_to_the_critical_tier_only(prod: Evaluation) -> None:
+    assert {tier for tier, protocol, _ in subscriptions(prod) if protocol == "sms"} == {"critical"}
+
+
+# --- alarms ---
+
+
+def test_every_alarm_is_named_for_project_stack_metric_and_tier(prod: Evaluation) -> None:
+    expected = {f"imagepipe-prod-{spec.id}-{spec.tier.value}" for spec in ALARMS}
+    assert set(alarms(prod)) == expected
+
+
+def test_every_alarm_notifies_its_tier_on_alarm_and_on_ok(prod: Evaluation) -> None:
+    for spec in ALARMS:
+        alarm = alarms(prod)[f"imagepipe-prod-{spec.id}-{spec.tier.value}"]
+        topic = topic_arn(prod, spec.tier.value)
+        assert alarm["alarmActions"] == [topic]
+        assert alarm["okActions"] == [topic]
+        assert alarm["treatMissingData"] in {"breaching", "notBreaching"}
+
+
+def test_error_rate_is_errors_over_invocations_not_average_errors(prod: Evaluation) -> None:
+    alarm = alarms(prod)["imagepipe-prod-error-rate-critical"]
+    queries = {q["id"]: q for q in alarm["metricQueries"]}
+    assert queries["result"]["expression"] == "IF(invocations > 0, 100 * errors / invocations, 0)"
+    assert queries["result"]["returnData"] is True
+    assert queries["errors"]["metric"]["metricName"] == "Errors"
+    assert queries["errors"]["metric"]["stat"] == "Sum"
+    assert queries["invocations"]["metric"]["metricName"] == "Invocations"
+    assert queries["invocations"]["metric"]["dimensions"] == {"FunctionName": "imagepipe-prod-image-processor"}
+    assert (alarm["comparisonOperator"], alarm["threshold"]) == ("GreaterThanThreshold", 5)
+
+
+def test_duration_p99_alarm_fires_at_80_percent_of_the_timeout(prod: Evaluation) -> None:
+    alarm = alarms(prod)["imagepipe-prod-duration-p99-performance"]
+    assert (alarm["metricName"], alarm["extendedStatistic"], alarm["threshold"]) == ("Duration", "p99", 48000)
+
+
+def test_concurrency_alarm_fires_at_80_percent_of_reserved_concurrency(dev: Evaluation, prod: Evaluation) -> None:
+    assert alarms(prod)["imagepipe-prod-concurrency-performance"]["threshold"] == 40
+    assert alarms(dev)["imagepipe-dev-concurrency-performance"]["threshold"] == 4
+
+
+def test_no_invocations_alarm_exists_only_where_traffic_is_expected_and_silence_breaches(
+    dev: Evaluation, prod: Evaluation
+) -> None:
+    alarm = alarms(prod)["imagepipe-prod-no-invocations-critical"]
+    assert (alarm["comparisonOperator"], alarm["threshold"]) == ("LessThanThreshold", 1)
+    assert alarm["treatMissingData"] == "breaching"
+    assert alarm["period"] == 3600
+    assert "imagepipe-dev-no-invocations-critical" not in alarms(dev)
+
+
+def test_failure_queue_alarm_watches_the_pipelines_queue(prod: Evaluation) -> None:
+    alarm = alarms(prod)["imagepipe-prod-failure-queue-messages-critical"]
+    assert alarm["namespace"] == "AWS/SQS"
+    assert alarm["dimensions"] == {"QueueName": "imagepipe-prod-image-processor-failures"}
+    assert (alarm["comparisonOperator"], alarm["threshold"]) == ("GreaterThanThreshold", 0)
+
+
+def test_log_metric_alarms_use_the_stack_namespace(prod: Evaluation) -> None:
+    alarm = alarms(prod)["imagepipe-prod-s3-access-denied-log-alerts"]
+    assert (alarm["namespace"], alarm["metricName"], alarm["statistic"]) == ("imagepipe/prod", "S3AccessDenied", "Sum")
+    assert alarm.get("dimensions", {}) == {}
+
+
+def test_thresholds_differ_per_stack_from_config(dev: Evaluation, prod: Evaluation) -> None:
+    assert alarms(dev)["imagepipe-dev-rejected-uploads-log-alerts"]["threshold"] == 50
+    assert alarms(prod)["imagepipe-prod-rejected-uploads-log-alerts"]["threshold"] == 10
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_description_says_what_why_three_checks_and_the_dashboard(
+    stack: str, request: pytest.FixtureRequest
+) -> None:
+    ev: Evaluation = request.getfixturevalue(stack)
+    url = ev.exports["dashboard_url"]
+    for spec in ALARMS:
+        name = f"imagepipe-{stack}-{spec.id}-{spec.tier.value}"
+        if name not in alarms(ev):
+            continue
+        text = alarms(ev)[name]["alarmDescription"]
+        assert spec.what in text and f"Why it matters: {spec.why}" in text
+        assert [line[:3] for line in text.splitlines() if line[:2] in ("1.", "2.", "3.")] == ["1. ", "2. ", "3. "]
+        assert f"Dashboard: {url}" in text
+        assert len(text) <= 1024
+
+
+# --- dashboard ---
+
+
+def widgets(ev: Evaluation) -> dict[str, dict[str, Any]]:
+    return {w["properties"]["title"]: w for w in dashboard_body(ev)["widgets"]}
+
+
+def test_dashboard_has_every_pipeline_health_widget(dev: Evaluation) -> None:
+    assert set(widgets(dev)) == {
+        "Alarm status",
+        "Invocations and errors",
+        "Duration (timeout marked)",
+        "Concurrency and throttles",
+        "Success vs errors",
+        "Processing time vs image size",
+        "Failure queue depth",
+        "Recent errors (last 20 ERROR lines)",
+    }
+
+
+def test_alarm_status_widget_lists_every_alarm(prod: Evaluation) -> None:
+    listed = widgets(prod)["Alarm status"]["properties"]["alarms"]
+    assert sorted(listed) == sorted(r.outputs["arn"] for r in prod.of_type(ALARM))
+
+
+def test_duration_widget_marks_the_timeout(prod: Evaluation) -> None:
+    properties = widgets(prod)["Duration (timeout marked)"]["properties"]
+    assert properties["annotations"]["horizontal"] == [{"label": "Timeout", "value": 60000}]
+    assert [row[-1]["stat"] for row in properties["metrics"]] == ["Average", "p99"]
+
+
+def test_processing_time_widget_plots_p50_p99_against_image_size(prod: Evaluation) -> None:
+    rows = widgets(prod)["Processing time vs image size"]["properties"]["metrics"]
+    assert [(row[1], row[-1]["stat"]) for row in rows] == [
+        ("ImageProcessingTime", "p50"),
+        ("ImageProcessingTime", "p99"),
+        ("ImageSizeBytes", "Average"),
+    ]
+    assert rows[2][-1]["yAxis"] == "right"
+
+
+def test_recent_errors_widget_queries_the_last_20_error_lines(prod: Evaluation) -> None:
+    query = widgets(prod)["Recent errors (last 20 ERROR lines)"]["properties"]["query"]
+    assert query.startswith("SOURCE '/aws/lambda/imagepipe-prod-image-processor'")
+    assert "| filter level = 'ERROR'" in query
+    assert query.endswith("| sort @timestamp desc | limit 20")
+
+
+def metric_rows(ev: Evaluation) -> list[list[Any]]:
+    return [row for w in dashboard_body(ev)["widgets"] if w["type"] == "metric" for row in w["properties"]["metrics"]]
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_widget_metric_is_one_something_emits(stack: str, request: pytest.FixtureRequest) -> None:
+    ev: Evaluation = request.getfixturevalue(stack)
+    filtered = {
+        (r.inputs["metricTransformation"]["namespace"], r.inputs["metricTransformation"]["name"])
+        for r in ev.of_type(FILTER)
+    }
+    for row in metric_rows(ev):
+        namespace, name = row[0], row[1]
+        if namespace == "AWS/Lambda":
+            assert name in LAMBDA_METRICS
+            assert row[2:4] == ["FunctionName", f"imagepipe-{stack}-image-processor"]
+        elif namespace == "AWS/SQS":
+            assert name in SQS_METRICS
+        else:
+            assert (namespace, name) in filtered, f"widget plots {namespace}/{name} but no metric filter emits it"
+
+
+def test_every_alarm_metric_is_one_something_emits(prod: Evaluation) -> None:
+    filtered = {r.inputs["metricTransformation"]["name"] for r in prod.of_type(FILTER)}
+    for alarm in alarms(prod).values():
+        namespace = alarm.get("namespace")
+        if namespace == "imagepipe/prod":
+            assert alarm["metricName"] in filtered
+        elif namespace == "AWS/Lambda":
+            assert alarm["metricName"] in LAMBDA_METRICS
+
+
+# --- runbook and exports ---
+
+
+def test_runbook_is_generated_from_the_catalogue_and_current() -> None:
+    assert RUNBOOK.read_text() == render_stack_runbook(), "run `python3 tasks.py snapshots`"
+
+
+def test_runbook_lists_each_alarm_with_dev_and_prod_thresholds() -> None:
+    text = RUNBOOK.read_text()
+    assert "| [rejected-uploads](#rejected-uploads) | log-alerts | 50 rejections | 10 rejections |" in text
+    assert "| [no-invocations](#no-invocations) | critical | not created | 1 |" in text
+
+
+def test_exports_the_dashboard_url_and_the_three_topic_arns(prod: Evaluation) -> None:
+    assert prod.exports["dashboard_url"] == (
+        "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards:name=imagepipe-prod"
+    )
+    for tier in Tier:
+        assert prod.exports[f"{tier.value.replace('-', '_')}_topic_arn"] == topic_arn(prod, tier.value)
+
+
+def test_components_have_their_type_tokens(prod: Evaluation) -> None:
+    tokens = {r.type for r in prod.resources if not r.custom}
+    assert {
+        "imagepipe:alerting:AlertingSNS",
+        "imagepipe:observability:MetricFilters",
+        "imagepipe:observability:Dashboard",
+        "imagepipe:observability:Alarms",
+    } <= tokens
