@@ -1,0 +1,235 @@
+"""The stack's pipeline on this machine: ``python -m localrun.demo [--stack dev] [--out out/demo]``.
+
+In an embedded AWS emulator it creates what the stack creates in AWS (upload and processed
+buckets with versioning, the metadata table with its user index, the failure queue), uploads the
+samples under ``uploads/demo-user/``, and hands ``handlers.image_processor.handler`` the events S3
+would send, in-process, the way Lambda's asynchronous invoke would (retries, then the failure
+queue). The handler's environment comes from ``components.lambda_environment.handler_environment``,
+the function the stack itself uses. It prints what happened to each image and copies the
+renditions into the output folder. Nothing leaves the machine; the emulator, the environment
+and the logging setup are gone when ``main`` returns.
+"""
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from components.config import ConfigError, StackConfig, load_stack_file
+from components.lambda_environment import handler_environment
+from components.naming import Naming
+from handlers import contract
+from handlers.edge.keys import image_id_for
+from handlers.edge.metadata import decode_item
+from handlers.image_processor import handler, reset_aws_clients
+from handlers.telemetry.logger import ROOT_LOGGER_NAME
+from localrun.emulator import REGION, LocalAws, LocalLambdaContext, local_aws, patched_environ
+from localrun.log_capture import captured_stdout_lines
+from localrun.metrics_report import read_metrics, render_metrics
+from localrun.s3_events import S3Event, Sequencers, object_created_record, s3_event, s3_test_event
+from localrun.samples import Sample, samples
+
+DEMO_USER = "demo-user"
+FAILED = "failed"  # the event ended in the failure queue
+
+
+@dataclass(frozen=True)
+class Resources:
+    upload_bucket: str
+    processed_bucket: str
+    table: str
+    failure_queue_url: str
+
+
+@dataclass(frozen=True)
+class ImageResult:
+    sample: Sample
+    key: str
+    status: str
+    item: dict[str, Any]
+    files: tuple[Path, ...]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m localrun.demo", description=__doc__.splitlines()[0])
+    parser.add_argument("--stack", default="dev", help="stack whose Pulumi.<stack>.yaml configures the handler")
+    parser.add_argument("--out", default="out/demo", type=Path, help="folder the renditions are copied to")
+    args = parser.parse_args(argv)
+    try:
+        config = load_stack_file(args.stack)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    print(f"stack {config.stack}: {len(config.processing.renditions)} renditions per image, "
+          f"limits {config.processing.max_object_bytes:,} bytes / {config.processing.max_pixels:,} pixels")  # fmt: skip
+    print("handler log lines (one JSON object each, as CloudWatch receives them):")
+    with local_aws() as aws, _handler_logging_restored(), captured_stdout_lines() as logs:
+        resources = _provision(aws, Naming(config.project, config.stack))
+        environment = handler_environment(resources.processed_bucket, resources.table, config.processing)
+        with patched_environ(environment):
+            # The handler keeps its clients per container; this run's container is the emulator.
+            reset_aws_clients()
+            try:
+                results, redelivered_unchanged = _run(aws, resources, config, args.out)
+            finally:
+                reset_aws_clients()
+
+    _print_summary(results, redelivered_unchanged, args.out)
+    print()
+    print(render_metrics(read_metrics(logs.lines), Naming(config.project, config.stack).metric_namespace))
+    expected = all(r.status == r.sample.expected for r in results) and redelivered_unchanged
+    return 0 if expected else 1
+
+
+def _provision(aws: LocalAws, naming: Naming) -> Resources:
+    s3, dynamodb, sqs = aws.client("s3"), aws.client("dynamodb"), aws.client("sqs")
+    upload_bucket, processed_bucket = naming.name("uploads"), naming.name("processed")
+    for bucket in (upload_bucket, processed_bucket):
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    table = naming.name("images")
+    keys = (contract.TABLE_HASH_KEY, contract.USER_INDEX_HASH_KEY, contract.USER_INDEX_RANGE_KEY)
+    dynamodb.create_table(
+        TableName=table,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": contract.TABLE_HASH_KEY, "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": k, "AttributeType": "S"} for k in keys],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": contract.USER_INDEX_NAME,
+                "KeySchema": [
+                    {"AttributeName": contract.USER_INDEX_HASH_KEY, "KeyType": "HASH"},
+                    {"AttributeName": contract.USER_INDEX_RANGE_KEY, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )
+    queue_url = sqs.create_queue(QueueName=naming.name("image-processor-failures"))["QueueUrl"]
+    return Resources(upload_bucket, processed_bucket, table, queue_url)
+
+
+def _run(aws: LocalAws, resources: Resources, config: StackConfig, out: Path) -> tuple[list[ImageResult], bool]:
+    s3, dynamodb, sqs = aws.client("s3"), aws.client("dynamodb"), aws.client("sqs")
+    sequencers = Sequencers()
+
+    def invoke(event: S3Event) -> bool:
+        """Lambda's asynchronous invoke: retry on error, then send the event to the failure queue."""
+        error: Exception | None = None
+        for _ in range(1 + config.function.max_retry_attempts):
+            try:
+                handler(event, LocalLambdaContext(timeout_ms=config.function.timeout_s * 1000))
+                return True
+            except Exception as exc:
+                error = exc
+        sqs.send_message(QueueUrl=resources.failure_queue_url, MessageBody=json.dumps(_failure_record(event, error)))
+        return False
+
+    def item(key: str) -> dict[str, Any]:
+        response = dynamodb.get_item(
+            TableName=resources.table, Key={contract.TABLE_HASH_KEY: {"S": image_id_for(key)}}, ConsistentRead=True
+        )
+        return decode_item(response["Item"]) if "Item" in response else {}
+
+    # Saving a bucket notification makes S3 send a test event first.
+    invoke(s3_test_event(resources.upload_bucket))
+    results: list[ImageResult] = []
+    events: list[S3Event] = []
+    for sample in samples():
+        key = f"{contract.UPLOAD_PREFIX}{DEMO_USER}/{sample.file_name}"
+        put = s3.put_object(Bucket=resources.upload_bucket, Key=key, Body=sample.data, ContentType=sample.content_type)
+        record = object_created_record(
+            resources.upload_bucket,
+            key,
+            size=len(sample.data),
+            sequencer=sequencers.next(),
+            version_id=put["VersionId"],
+            etag=put["ETag"].strip('"'),
+            event_time=datetime.now(UTC),
+            region=REGION,
+        )
+        events.append(s3_event(record))
+        delivered = invoke(events[-1])
+        stored = item(key)
+        status = str(stored.get("status", "")) if delivered else FAILED
+        files = _copy_renditions(s3, resources.processed_bucket, stored.get("renditions", []), out)
+        results.append(ImageResult(sample, key, status, stored, files))
+
+    # S3 delivers at least once: a second delivery of the first event must change nothing.
+    before = item(results[0].key)
+    invoke(events[0])
+    return results, item(results[0].key) == before
+
+
+def _copy_renditions(s3: Any, bucket: str, renditions: list[dict[str, Any]], out: Path) -> tuple[Path, ...]:
+    root = out.resolve()
+    files = []
+    for rendition in renditions:
+        target = (root / rendition["key"]).resolve()
+        if not target.is_relative_to(root):
+            raise ValueError(f"rendition key {rendition['key']!r} points outside {root}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(s3.get_object(Bucket=bucket, Key=rendition["key"])["Body"].read())
+        files.append(target)
+    return tuple(files)
+
+
+def _failure_record(event: S3Event, error: Exception | None) -> dict[str, Any]:
+    """The record Lambda's on-failure destination receives once retries are exhausted."""
+    return {
+        "version": "1.0",
+        "timestamp": datetime.now(UTC).isoformat(),
+        "requestContext": {"condition": "RetriesExhausted", "functionArn": "local:image-processor:$LATEST"},
+        "requestPayload": event,
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+        "responsePayload": {"errorType": type(error).__name__, "errorMessage": str(error)},
+    }
+
+
+def _print_summary(results: list[ImageResult], redelivered_unchanged: bool, out: Path) -> None:
+    print()
+    print("summary:")
+    for r in results:
+        item = r.item
+        if r.status == contract.ImageStatus.COMPLETED:
+            renditions = item["renditions"]
+            total = sum(x["bytes"] for x in renditions)
+            print(f"{r.status:<9}  {r.sample.file_name}  ({item['format']} {item['width']}x{item['height']}, "
+                  f"{len(renditions)} renditions, {total:,} bytes, {item['timings_ms']['total']} ms)")  # fmt: skip
+            for x in renditions:
+                print(
+                    f"           {x['name']:<10} {x['format']:<5} {x['width']:>4}x{x['height']:<4} {x['bytes']:>9,} B"
+                )
+            print(f"           -> {r.files[0].parent}")
+        elif r.status == contract.ImageStatus.REJECTED:
+            print(f"{r.status:<9}  {r.sample.file_name}  (reason: {item['reason']}; {item.get('detail', '')})")
+        else:
+            print(f"{r.status:<9}  {r.sample.file_name}  (error: {item.get('error_code', 'unknown')})")
+        print(f"           sample: {r.sample.description}; expected {r.sample.expected}")
+    redelivery = "unchanged" if redelivered_unchanged else "CHANGED (should not happen)"
+    print(f"redelivered the first event (S3 delivers at least once): item {redelivery}")
+    print(f"renditions copied under {out}")
+
+
+@contextmanager
+def _handler_logging_restored() -> Iterator[None]:
+    """The handler sets up its logger for the process; put it back as it was afterwards."""
+    logger = logging.getLogger(ROOT_LOGGER_NAME)
+    handlers, propagate, level = list(logger.handlers), logger.propagate, logger.level
+    try:
+        yield
+    finally:
+        logger.handlers[:] = handlers
+        logger.propagate = propagate
+        logger.setLevel(level)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

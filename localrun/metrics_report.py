@@ -1,0 +1,41 @@
+"""What the stack's metric filters would publish for a run's log lines, with the project's evaluator."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from components.monitoring.catalogue import LOG_METRICS, LogMetric
+from logfilter import MetricResult, evaluate_metric
+
+
+@dataclass(frozen=True)
+class MetricReading:
+    metric: LogMetric
+    result: MetricResult
+
+
+def read_metrics(lines: Sequence[str], metrics: Sequence[LogMetric] = LOG_METRICS) -> list[MetricReading]:
+    """One period's worth: every line counts once against every filter, as CloudWatch evaluates them."""
+    return [MetricReading(m, evaluate_metric(m.filter_pattern, m.value, lines, m.default_value)) for m in metrics]
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def render_metrics(readings: Sequence[MetricReading], namespace: str) -> str:
+    out = [f"metrics the CloudWatch filters would record from these log lines (namespace {namespace}):"]
+    for r in readings:
+        points = r.result.datapoints
+        if r.result.default_applied:
+            shown = f"{_fmt(points[0])} (default: no line matched)"
+        elif not points:
+            shown = "no data"
+        elif r.metric.value == "1":
+            shown = f"{_fmt(sum(points))}"
+        else:
+            shown = (
+                f"{len(points)} datapoints, min {_fmt(min(points))}, max {_fmt(max(points))}, sum {_fmt(sum(points))}"
+            )
+        out.append(f"  {r.metric.name:<20} {r.metric.unit.value:<13} {shown}")
+        out.append(f"  {'':<20} {'':<13} filter {r.metric.filter_pattern}")
+    return "\n".join(out)

@@ -1,0 +1,78 @@
+"""Sample uploads for the demo, drawn on the fly: no binary files in the repository."""
+
+import io
+from dataclasses import dataclass
+
+from PIL import Image, ImageDraw, ImageFilter
+
+from handlers.contract import ImageStatus
+
+# EXIF Orientation 6: the camera stored the pixels sideways; viewers rotate 90 degrees clockwise.
+_ORIENTATION_TAG = 0x0112
+_ROTATE_90_CW = 6
+
+
+@dataclass(frozen=True)
+class Sample:
+    file_name: str
+    data: bytes
+    content_type: str
+    description: str
+    expected: ImageStatus
+
+
+def _encode(image: Image.Image, fmt: str, **params: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **params)
+    return buffer.getvalue()
+
+
+def harbour_photo(size: tuple[int, int] = (2048, 1365)) -> Image.Image:
+    """Dusk over water: a graded sky, a low sun, hills, a sea and sensor-like noise."""
+    width, height = size
+    ramp = Image.linear_gradient("L").resize(size)
+    sky = Image.merge(
+        "RGB",
+        (ramp.point(lambda v: 60 + v * 0.75), ramp.point(lambda v: 50 + v * 0.45), ramp.point(lambda v: 110 + v * 0.2)),
+    )
+    draw = ImageDraw.Draw(sky)
+    horizon = int(height * 0.62)
+    sun = (int(width * 0.68), int(height * 0.5))
+    draw.ellipse((sun[0] - 70, sun[1] - 70, sun[0] + 70, sun[1] + 70), fill=(255, 214, 150))
+    draw.polygon(
+        [
+            (0, horizon),
+            (width * 0.2, horizon * 0.8),
+            (width * 0.45, horizon * 0.92),
+            (width * 0.7, horizon),
+            (0, horizon),
+        ],
+        fill=(52, 58, 70),
+    )
+    draw.rectangle((0, horizon, width, height), fill=(28, 52, 84))
+    for i in range(0, height - horizon, 9):  # glints on the water under the sun
+        draw.line(
+            (sun[0] - 120 + (i * 7) % 90, horizon + i, sun[0] + 60 - (i * 5) % 70, horizon + i), fill=(230, 180, 120)
+        )
+    noise = Image.effect_noise(size, 18).convert("RGB")
+    return Image.blend(sky.filter(ImageFilter.GaussianBlur(1.2)), noise, 0.06)
+
+
+def samples() -> list[Sample]:
+    landscape = harbour_photo()
+    exif = Image.Exif()
+    exif[_ORIENTATION_TAG] = _ROTATE_90_CW
+    logo = Image.new("RGBA", (640, 320), (0, 0, 0, 0))
+    ImageDraw.Draw(logo).rounded_rectangle((20, 20, 620, 300), radius=60, fill=(20, 150, 110, 230))
+    whole = _encode(harbour_photo((800, 533)), "JPEG", quality=85)
+    return [
+        Sample("harbour-at-dusk.jpg", _encode(landscape, "JPEG", quality=88), "image/jpeg",
+               "landscape photo, 2048x1365", ImageStatus.COMPLETED),
+        Sample("phone-portrait.jpg", _encode(landscape.resize((1200, 800)), "JPEG", exif=exif.tobytes()),
+               "image/jpeg", "stored 1200x800, EXIF says rotate 90 degrees", ImageStatus.COMPLETED),
+        Sample("logo.png", _encode(logo, "PNG"), "image/png", "PNG with transparency", ImageStatus.COMPLETED),
+        Sample("cut-short.jpg", whole[: len(whole) // 3], "image/jpeg",
+               "JPEG cut off after a third of its bytes", ImageStatus.REJECTED),
+        Sample("Sommer am Meer + Café ☀ 100%.jpg", _encode(landscape.resize((1024, 683)), "JPEG"), "image/jpeg",
+               "file name with spaces, plus, unicode and a percent sign", ImageStatus.COMPLETED),
+    ]  # fmt: skip
