@@ -32,6 +32,7 @@ from handlers.telemetry.logger import ROOT_LOGGER_NAME
 from localrun.emulator import REGION, LocalAws, LocalLambdaContext, local_aws, patched_environ
 from localrun.log_capture import captured_stdout_lines
 from localrun.metrics_report import read_metrics, render_metrics
+from localrun.provisioning import create_metadata_table, create_versioned_bucket
 from localrun.s3_events import S3Event, Sequencers, object_created_record, s3_event, s3_test_event
 from localrun.samples import Sample, samples
 
@@ -92,26 +93,9 @@ def _provision(aws: LocalAws, naming: Naming) -> Resources:
     s3, dynamodb, sqs = aws.client("s3"), aws.client("dynamodb"), aws.client("sqs")
     upload_bucket, processed_bucket = naming.name("uploads"), naming.name("processed")
     for bucket in (upload_bucket, processed_bucket):
-        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
-        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        create_versioned_bucket(s3, bucket, REGION)
     table = naming.name("images")
-    keys = (contract.TABLE_HASH_KEY, contract.USER_INDEX_HASH_KEY, contract.USER_INDEX_RANGE_KEY)
-    dynamodb.create_table(
-        TableName=table,
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=[{"AttributeName": contract.TABLE_HASH_KEY, "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": k, "AttributeType": "S"} for k in keys],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": contract.USER_INDEX_NAME,
-                "KeySchema": [
-                    {"AttributeName": contract.USER_INDEX_HASH_KEY, "KeyType": "HASH"},
-                    {"AttributeName": contract.USER_INDEX_RANGE_KEY, "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-    )
+    create_metadata_table(dynamodb, table)
     queue_url = sqs.create_queue(QueueName=naming.name("image-processor-failures"))["QueueUrl"]
     return Resources(upload_bucket, processed_bucket, table, queue_url)
 

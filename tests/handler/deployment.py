@@ -13,6 +13,7 @@ from handlers import contract
 from handlers.edge.keys import image_id_for
 from handlers.edge.metadata import decode_item
 from handlers.image_processor import handler
+from localrun.provisioning import create_metadata_table, create_versioned_bucket
 from localrun.s3_events import S3Event, Sequencers, object_created_record, s3_event
 
 REGION = "eu-west-1"
@@ -72,27 +73,8 @@ class Deployment:
     @classmethod
     def create(cls, s3: Any, dynamodb: Any) -> "Deployment":
         for bucket in (UPLOAD_BUCKET, PROCESSED_BUCKET):
-            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
-            s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-        dynamodb.create_table(
-            TableName=TABLE,
-            BillingMode="PAY_PER_REQUEST",
-            KeySchema=[{"AttributeName": contract.TABLE_HASH_KEY, "KeyType": "HASH"}],
-            AttributeDefinitions=[
-                {"AttributeName": name, "AttributeType": "S"}
-                for name in (contract.TABLE_HASH_KEY, contract.USER_INDEX_HASH_KEY, contract.USER_INDEX_RANGE_KEY)
-            ],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": contract.USER_INDEX_NAME,
-                    "KeySchema": [
-                        {"AttributeName": contract.USER_INDEX_HASH_KEY, "KeyType": "HASH"},
-                        {"AttributeName": contract.USER_INDEX_RANGE_KEY, "KeyType": "RANGE"},
-                    ],
-                    "Projection": {"ProjectionType": "ALL"},
-                }
-            ],
-        )
+            create_versioned_bucket(s3, bucket, REGION)
+        create_metadata_table(dynamodb, TABLE)
         return cls(s3, dynamodb)
 
     # --- the upload side ---

@@ -1,0 +1,31 @@
+"""The pipeline's storage as the stack declares it, created in an emulator (demo) or moto (tests)."""
+
+from typing import Any
+
+from handlers import contract
+
+
+def create_versioned_bucket(s3: Any, name: str, region: str) -> None:
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+
+
+def create_metadata_table(dynamodb: Any, name: str) -> None:
+    """Key schema and user index from handlers.contract, as ImagePipeline declares them."""
+    keys = (contract.TABLE_HASH_KEY, contract.USER_INDEX_HASH_KEY, contract.USER_INDEX_RANGE_KEY)
+    dynamodb.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": contract.TABLE_HASH_KEY, "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": k, "AttributeType": "S"} for k in keys],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": contract.USER_INDEX_NAME,
+                "KeySchema": [
+                    {"AttributeName": contract.USER_INDEX_HASH_KEY, "KeyType": "HASH"},
+                    {"AttributeName": contract.USER_INDEX_RANGE_KEY, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )
