@@ -162,3 +162,31 @@ def test_each_stack_file_is_valid(stack: str) -> None:
 def test_dev_may_destroy_buckets_and_prod_may_not() -> None:
     assert load_stack_file("dev").storage.force_destroy is True
     assert load_stack_file("prod").storage.force_destroy is False
+
+
+def test_alarm_threshold_for_an_unknown_alarm_is_refused() -> None:
+    error = error_for(alarmThresholds='{"error-rates": 5}')
+    assert error.key == "alarmThresholds"
+    assert "has unknown alarm 'error-rates'; alarms with a threshold: concurrency," in str(error)
+
+
+def test_negative_alarm_threshold_is_refused() -> None:
+    assert "error-rate must be a number of at least 0, got -1" in str(error_for(alarmThresholds='{"error-rate": -1}'))
+
+
+def test_alarm_thresholds_override_by_alarm_id() -> None:
+    config = parse_config({**MINIMAL, "alarmThresholds": '{"error-rate": 2.5}'}, "dev")
+    assert config.alerting.alarm_thresholds == {"error-rate": 2.5}
+
+
+def test_tier_emails_for_an_unknown_tier_are_refused() -> None:
+    error = error_for(tierEmails='{"pager": ["a@example.com"]}')
+    assert str(error) == "imagepipe:tierEmails has unknown tier 'pager'; tiers: critical, performance, log-alerts"
+
+
+def test_malformed_tier_email_is_refused() -> None:
+    assert "must be an email address" in str(error_for(tierEmails='{"critical": ["pager"]}'))
+
+
+def test_no_traffic_window_outside_5_to_1440_minutes_is_refused() -> None:
+    assert str(error_for(noTrafficMinutes="2")) == "imagepipe:noTrafficMinutes must be from 5 to 1440, got 2"
