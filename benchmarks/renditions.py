@@ -6,7 +6,7 @@ For each generated image (2, 12 and 24 MP photo-like JPEGs, a 2000x2000 PNG with
 CMYK JPEG, an EXIF-rotated JPEG) both implementations make DEFAULT_RENDITIONS, each in a fresh
 interpreter (benchmarks.worker) so peak RSS is that run's own. Prints median time, peak RSS,
 output bytes and their ratios, the preview's PSNR against a full-decode LANCZOS reference, the
-cold import time of handlers.imaging, and whether the 12 MP targets are met.
+cold import time of handlers.imaging and of the handler module, and whether the 12 MP targets are met.
 """
 
 import argparse
@@ -174,11 +174,9 @@ def _encode_like_handler(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def import_time_ms(runs: int = IMPORT_RUNS) -> float:
-    """Median wall time of ``import handlers.imaging`` in fresh interpreters (includes Pillow)."""
-    code = (
-        "import time; start = time.perf_counter(); import handlers.imaging; print((time.perf_counter() - start) * 1000)"
-    )
+def import_time_ms(runs: int = IMPORT_RUNS, module: str = "handlers.imaging") -> float:
+    """Median wall time of ``import module`` in fresh interpreters (includes Pillow)."""
+    code = f"import time; start = time.perf_counter(); import {module}; print((time.perf_counter() - start) * 1000)"
     samples = [
         float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
         for _ in range(runs)
@@ -312,8 +310,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = run_case(case, case.make(), Path(directory), rounds)
             results.append(result)
             print(format_case(result) + "\n", flush=True)
-    imported = import_time_ms()
-    print(f"cold import of handlers.imaging: {imported:.1f} ms (median of {IMPORT_RUNS} fresh processes)")
+    for module in ("handlers.imaging", "handlers.image_processor"):
+        imported = import_time_ms(module=module)
+        print(f"cold import of {module}: {imported:.1f} ms (median of {IMPORT_RUNS} fresh processes)")
     print(f"load average at the end: {os.getloadavg()[0]:.2f}\n")
     for result in results:
         if result.case.is_target:
