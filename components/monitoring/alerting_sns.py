@@ -1,5 +1,6 @@
 """AlertingSNS: the three alert tiers (seed 002) as encrypted SNS topics with their subscribers."""
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -88,21 +89,16 @@ class AlertingSNS(pulumi.ComponentResource):
         )
 
     def _subscriptions(self, tier: Tier, topic: aws.sns.Topic, opts: pulumi.ResourceOptions) -> None:
-        n = self._args.naming
-        for index, email in enumerate(self._args.emails.get(tier, ())):
+        endpoints = [("email", e) for e in self._args.emails.get(tier, ())]
+        if tier is Tier.CRITICAL:
+            endpoints += [("sms", phone) for phone in self._args.critical_sms]
+        for protocol, endpoint in endpoints:
+            # Named by endpoint, not position: removing one subscriber leaves the others untouched.
+            digest = hashlib.sha256(endpoint.encode()).hexdigest()[:8]
             aws.sns.TopicSubscription(
-                n.name("alerts", tier.value, "email", str(index)),
+                self._args.naming.name("alerts", tier.value, protocol, digest),
                 topic=topic.arn,
-                protocol="email",
-                endpoint=email,
+                protocol=protocol,
+                endpoint=endpoint,
                 opts=opts,
             )
-        if tier is Tier.CRITICAL:
-            for index, phone in enumerate(self._args.critical_sms):
-                aws.sns.TopicSubscription(
-                    n.name("alerts", tier.value, "sms", str(index)),
-                    topic=topic.arn,
-                    protocol="sms",
-                    endpoint=phone,
-                    opts=opts,
-                )
