@@ -391,9 +391,17 @@ def load_stack_file(stack: str, root: Path = ROOT) -> StackConfig:
 
 
 def load_config() -> StackConfig:
-    """Read the running Pulumi stack's config (inside `pulumi up/preview` or the mock runtime)."""
-    import pulumi  # imported here so the local demo does not pay for the Pulumi SDK
+    """Read the running Pulumi stack's config (inside `pulumi up/preview` or the mock runtime).
 
-    config = pulumi.Config(PROJECT)
-    raw = {k.name: v for k in KEYS if (v := config.get(k.name)) is not None}
-    return parse_config(raw, pulumi.get_stack(), pulumi.get_project())
+    Every key set under the project's namespace is read, so a typo is refused instead of ignored.
+    """
+    import pulumi  # imported here so the local demo does not pay for the Pulumi SDK
+    from pulumi.runtime.config import CONFIG, get_config_env
+
+    project = pulumi.get_project()
+    config = pulumi.Config(project)
+    prefix = f"{project}:"
+    present = {**(get_config_env() or {}), **CONFIG.get()}
+    names = sorted({key[len(prefix) :] for key in present if key.startswith(prefix)} | {k.name for k in KEYS})
+    raw = {name: value for name in names if (value := config.get(name)) is not None}
+    return parse_config(raw, pulumi.get_stack(), project)
