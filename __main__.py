@@ -52,13 +52,13 @@ alarms = Alarms(
         namespace=naming.metric_namespace,
         function_name=pipeline.function.name,
         queue_name=pipeline.failure_queue.name,
-        dashboard_url=dashboard_url_output(naming.prefix),
+        dashboard_url=dashboard_url_output(naming.dashboard),
     ),
 )
 dashboard = Dashboard(
     naming.name("dashboard"),
     DashboardArgs(
-        name=naming.prefix,
+        name=naming.dashboard,
         namespace=naming.metric_namespace,
         function_name=pipeline.function.name,
         queue_name=pipeline.failure_queue.name,

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import yaml
 
@@ -22,12 +22,13 @@ from handlers.imaging.renditions import (
     RenditionSpecError,
     parse_renditions,
 )
+from layers.build import ARCHITECTURES, Architecture
 
 PROJECT: Final = "imagepipe"
+# The stacks this repository configures (Pulumi.{stack}.yaml).
+STACKS: Final = ("dev", "prod")
 ROOT: Final = Path(__file__).resolve().parent.parent
 
-Architecture = Literal["arm64", "x86_64"]
-ARCHITECTURES: Final[tuple[Architecture, ...]] = ("arm64", "x86_64")
 # The values CloudWatch Logs accepts for retentionInDays.
 LOG_RETENTION_DAYS: Final = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,

@@ -5,12 +5,11 @@ from pathlib import Path
 
 import pulumi
 
-from components.config import ROOT, Architecture
-from layers.build import DEFAULT_PYTHON_VERSION
+from components.config import ROOT
+from layers.build import DEFAULT_CACHE_DIR, DEFAULT_PYTHON_VERSION, PILLOW_REQUIREMENTS, Architecture, build_layer
+from layers.pins import parse_pins
 
 HANDLERS_DIR = ROOT / "handlers"
-LAYER_REQUIREMENTS = ROOT / "layers" / "pillow" / "requirements.txt"
-LAYER_CACHE_DIR = ROOT / ".build" / "layers"
 # One Python version for the runtime and the layer's wheels.
 LAMBDA_PYTHON = DEFAULT_PYTHON_VERSION
 # Set by the offline plan and the tests: evaluate the program without downloading the layer.
@@ -31,11 +30,9 @@ def pillow_layer_archive(architecture: Architecture) -> pulumi.Archive:
     """Build (or reuse from the cache) the layer zip for this architecture."""
     if os.environ.get(ENV_SKIP_LAYER_BUILD) == "1":
         # Stands in for the zip in offline evaluation; names what a real run would build.
-        pin = LAYER_REQUIREMENTS.read_text().strip().splitlines()[-1]
+        pins = " ".join(f"{p.name}=={p.version}" for p in parse_pins(PILLOW_REQUIREMENTS.read_text()))
         return pulumi.AssetArchive(
-            {"python/LAYER": pulumi.StringAsset(f"{pin} for python{LAMBDA_PYTHON} {architecture}\n")}
+            {"python/LAYER": pulumi.StringAsset(f"{pins} for python{LAMBDA_PYTHON} {architecture}\n")}
         )
-    from layers.build import build_layer
-
-    built = build_layer(LAYER_REQUIREMENTS, LAMBDA_PYTHON, architecture, LAYER_CACHE_DIR)
+    built = build_layer(PILLOW_REQUIREMENTS, LAMBDA_PYTHON, architecture, DEFAULT_CACHE_DIR)
     return pulumi.FileArchive(str(built.zip_path))

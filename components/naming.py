@@ -21,6 +21,11 @@ class Naming:
         """Log-derived metrics of this project and stack: `imagepipe/dev`."""
         return f"{self.project}/{self.stack}"
 
+    @property
+    def dashboard(self) -> str:
+        """The stack's one dashboard: `imagepipe-dev`."""
+        return self.prefix
+
     def log_group(self, function_name: str) -> str:
         # Lambda writes to this group by default; creating it first lets us own its retention.
         return f"/aws/lambda/{function_name}"

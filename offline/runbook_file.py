@@ -1,11 +1,11 @@
 """docs/alerts.md rendered for the committed stacks."""
 
-from components.config import ROOT, load_stack_file
+from components.config import ROOT, STACKS, load_stack_file
 from components.monitoring.runbook import render_runbook
 from components.monitoring.stack_facts import stack_facts
+from offline.generated_files import write_if_changed
 
 RUNBOOK = ROOT / "docs" / "alerts.md"
-STACKS = ("dev", "prod")
 
 
 def render_stack_runbook() -> str:
@@ -13,9 +13,4 @@ def render_stack_runbook() -> str:
 
 
 def sync_runbook() -> bool:
-    new = render_stack_runbook()
-    old = RUNBOOK.read_text() if RUNBOOK.exists() else ""
-    if new != old:
-        RUNBOOK.parent.mkdir(parents=True, exist_ok=True)
-        RUNBOOK.write_text(new)
-    return new != old
+    return write_if_changed(RUNBOOK, render_stack_runbook())

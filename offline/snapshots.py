@@ -8,13 +8,13 @@ Commit the regenerated files: the pull request's diff then shows every infrastru
 import sys
 from pathlib import Path
 
-from components.config import ROOT
+from components.config import ROOT, STACKS
 from offline.config_table import sync_readme
 from offline.document import dumps, plan_document
+from offline.generated_files import write_if_changed
 from offline.runbook_file import sync_runbook
 from offline.runtime import evaluate_program
 
-STACKS = ("dev", "prod")
 SNAPSHOT_DIR = ROOT / "tests" / "snapshots"
 
 
@@ -27,13 +27,10 @@ def render_snapshot(stack: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    SNAPSHOT_DIR.mkdir(parents=True, exist_ok=True)
     for stack in STACKS:
         path = snapshot_path(stack)
-        new = render_snapshot(stack)
-        old = path.read_text() if path.exists() else ""
-        path.write_text(new)
-        print(f"{path.relative_to(ROOT)}: {'unchanged' if old == new else 'updated'}")
+        changed = write_if_changed(path, render_snapshot(stack))
+        print(f"{path.relative_to(ROOT)}: {'updated' if changed else 'unchanged'}")
     print(f"README.md config table: {'updated' if sync_readme() else 'unchanged'}")
     print(f"docs/alerts.md: {'updated' if sync_runbook() else 'unchanged'}")
     return 0

@@ -34,7 +34,7 @@ class MetricScope:
 
 
 def alarm_name(naming: Naming, spec: AlarmSpec) -> str:
-    return naming.name(spec.metric_label, spec.tier.value)
+    return naming.name(spec.id, spec.tier.value)
 
 
 def format_threshold(value: float) -> str:
@@ -98,6 +98,10 @@ class Alarms(pulumi.ComponentResource):
         super().__init__("imagepipe:observability:Alarms", name, None, opts)
         self._args = args
         child = pulumi.ResourceOptions(parent=self)
+        # Resolved once, shared by every alarm's namespace and dimensions.
+        self._scope = pulumi.Output.all(args.function_name, args.queue_name).apply(
+            lambda names: MetricScope(args.namespace, names[0], names[1])
+        )
         self.alarms = {}
         for spec in args.specs:
             threshold = spec.threshold_for(args.facts)
@@ -109,15 +113,14 @@ class Alarms(pulumi.ComponentResource):
         a = self._args
         name = alarm_name(a.naming, spec)
         topic = a.topic_arns[spec.tier]
-        scope = pulumi.Output.all(a.function_name, a.queue_name).apply(
-            lambda names: MetricScope(a.namespace, names[0], names[1])
-        )
+        scope = self._scope
         period = spec.period_for(a.facts)
         description = pulumi.Output.from_input(a.dashboard_url).apply(
             lambda url: describe(spec, threshold, period, url)
         )
         math = spec.expression is not None
-        ref = spec.metric
+        # The single metric, when the alarm is not metric math.
+        ref = None if math else spec.metric
         if not math and ref is None:
             raise ValueError(f"alarm {spec.id} has neither a metric nor an expression")
         percentile = ref is not None and ref.statistic.startswith("p")
@@ -132,11 +135,11 @@ class Alarms(pulumi.ComponentResource):
             alarm_actions=[topic],
             ok_actions=[topic],
             metric_queries=scope.apply(lambda s: self._metric_queries(spec, s, period)) if math else None,
-            namespace=None if ref is None or math else scope.apply(lambda s: s.namespace_of(ref)),
-            metric_name=None if ref is None or math else ref.name,
-            dimensions=None if ref is None or math else scope.apply(lambda s: s.dimensions_of(ref)),
-            statistic=None if ref is None or math or percentile else ref.statistic,
-            extended_statistic=ref.statistic if ref is not None and not math and percentile else None,
+            namespace=None if ref is None else scope.apply(lambda s: s.namespace_of(ref)),
+            metric_name=None if ref is None else ref.name,
+            dimensions=None if ref is None else scope.apply(lambda s: s.dimensions_of(ref)),
+            statistic=None if ref is None or percentile else ref.statistic,
+            extended_statistic=ref.statistic if ref is not None and percentile else None,
             period=None if math else period,
             tags=dict(a.tags),
             opts=opts,

@@ -5,7 +5,7 @@ MetricFilters, Alarms, Dashboard and the runbook (docs/alerts.md) are all comput
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Final
 
@@ -27,6 +27,35 @@ class Unit(StrEnum):
     BYTES = "Bytes"
 
 
+class Source(StrEnum):
+    """Where an alarm's metric lives; the Alarms component supplies namespace and dimensions."""
+
+    LAMBDA = "AWS/Lambda"  # dimension FunctionName
+    SQS = "AWS/SQS"  # dimension QueueName (the failure queue)
+    LOGS = "log metric"  # the stack's own namespace, no dimensions
+
+
+@dataclass(frozen=True)
+class MetricRef:
+    source: Source
+    name: str
+    statistic: str  # Sum, Maximum, Average or a percentile like p99
+
+    def stat(self, statistic: str) -> "MetricRef":
+        """The same metric under another statistic."""
+        return replace(self, statistic=statistic)
+
+
+# The metrics AWS publishes for the function and its failure queue, declared once.
+INVOCATIONS = MetricRef(Source.LAMBDA, "Invocations", "Sum")
+ERRORS = MetricRef(Source.LAMBDA, "Errors", "Sum")
+DURATION = MetricRef(Source.LAMBDA, "Duration", "Average")
+THROTTLES = MetricRef(Source.LAMBDA, "Throttles", "Sum")
+CONCURRENT_EXECUTIONS = MetricRef(Source.LAMBDA, "ConcurrentExecutions", "Maximum")
+RECURSIVE_INVOCATIONS_DROPPED = MetricRef(Source.LAMBDA, "RecursiveInvocationsDropped", "Sum")
+QUEUE_DEPTH = MetricRef(Source.SQS, "ApproximateNumberOfMessagesVisible", "Maximum")
+
+
 @dataclass(frozen=True)
 class LogMetric:
     """A metric the function's log lines produce through a metric filter."""
@@ -43,6 +72,9 @@ class LogMetric:
     @property
     def filter_pattern(self) -> str:
         return self.pattern.render()
+
+    def ref(self, statistic: str = "Sum") -> MetricRef:
+        return MetricRef(Source.LOGS, self.name, statistic)
 
 
 def _field_value(name: str) -> str:
@@ -101,21 +133,6 @@ LOG_METRICS: Final[tuple[LogMetric, ...]] = (
 )
 
 
-class Source(StrEnum):
-    """Where an alarm's metric lives; the Alarms component supplies namespace and dimensions."""
-
-    LAMBDA = "AWS/Lambda"  # dimension FunctionName
-    SQS = "AWS/SQS"  # dimension QueueName (the failure queue)
-    LOGS = "log metric"  # the stack's own namespace, no dimensions
-
-
-@dataclass(frozen=True)
-class MetricRef:
-    source: Source
-    name: str
-    statistic: str  # Sum, Maximum, Average or a percentile like p99
-
-
 @dataclass(frozen=True)
 class StackFacts:
     """What the thresholds depend on, handed in from the stack config."""
@@ -134,8 +151,9 @@ class AlarmSpec:
     id: str
     tier: Tier
     comparison: str
-    # None: the alarm does not apply to this stack (e.g. no reserved concurrency).
-    threshold: Callable[[StackFacts], float | None]
+    # The stack's default; None: the alarm does not apply (e.g. no reserved concurrency).
+    # alarmThresholds overrides it by id.
+    default_threshold: Callable[[StackFacts], float | None]
     treat_missing_data: str
     what: str
     why: str
@@ -149,33 +167,23 @@ class AlarmSpec:
     period_is_silence_window: bool = False
     evaluation_periods: int = 1
     threshold_text: str = ""
-
-    @property
-    def metric_label(self) -> str:
-        return self.id
+    # Only where the stack expects traffic: silence is then a fault.
+    needs_traffic: bool = False
 
     def threshold_for(self, facts: StackFacts) -> float | None:
-        return self.threshold(facts)
+        if self.needs_traffic and not facts.expect_traffic:
+            return None
+        default = self.default_threshold(facts)
+        return None if default is None else facts.overrides.get(self.id, default)
 
     def period_for(self, facts: StackFacts) -> int:
         return facts.no_traffic_minutes * 60 if self.period_is_silence_window else self.period_s
 
 
-def _configurable(alarm_id: str, default: float) -> Callable[[StackFacts], float | None]:
-    def threshold(facts: StackFacts) -> float | None:
-        return facts.overrides.get(alarm_id, default)
-
-    return threshold
+def _fixed(value: float) -> Callable[[StackFacts], float | None]:
+    return lambda _facts: value
 
 
-def _when_traffic_expected(alarm_id: str, default: float) -> Callable[[StackFacts], float | None]:
-    def threshold(facts: StackFacts) -> float | None:
-        return facts.overrides.get(alarm_id, default) if facts.expect_traffic else None
-
-    return threshold
-
-
-_FN = Source.LAMBDA
 GREATER = "GreaterThanThreshold"
 LESS = "LessThanThreshold"
 NOT_BREACHING = "notBreaching"
@@ -186,9 +194,9 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     AlarmSpec(
         id="function-errors",
         tier=Tier.CRITICAL,
-        metric=MetricRef(_FN, "Errors", "Sum"),
+        metric=ERRORS,
         comparison=GREATER,
-        threshold=_configurable("function-errors", 0),
+        default_threshold=_fixed(0),
         treat_missing_data=NOT_BREACHING,
         what="The image processor's invocations failed (transient S3/DynamoDB errors or crashes).",
         why="Failed invocations are retried and then land in the failure queue; uploads go unprocessed meanwhile.",
@@ -204,11 +212,11 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
         # Errors/Invocations as a rate; the seed averaged Errors, which is not a rate.
         expression="IF(invocations > 0, 100 * errors / invocations, 0)",
         expression_metrics=(
-            ("errors", MetricRef(_FN, "Errors", "Sum")),
-            ("invocations", MetricRef(_FN, "Invocations", "Sum")),
+            ("errors", ERRORS),
+            ("invocations", INVOCATIONS),
         ),
         comparison=GREATER,
-        threshold=_configurable("error-rate", 5),
+        default_threshold=_fixed(5),
         threshold_text="% of invocations",
         treat_missing_data=NOT_BREACHING,
         what="More than the allowed share of invocations failed.",
@@ -222,9 +230,9 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     AlarmSpec(
         id="failure-queue-messages",
         tier=Tier.CRITICAL,
-        metric=MetricRef(Source.SQS, "ApproximateNumberOfMessagesVisible", "Maximum"),
+        metric=QUEUE_DEPTH,
         comparison=GREATER,
-        threshold=_configurable("failure-queue-messages", 0),
+        default_threshold=_fixed(0),
         treat_missing_data=NOT_BREACHING,
         what="Events gave up after all retries and wait in the failure queue.",
         why="Each message is an upload that will never be processed unless someone redrives it.",
@@ -237,9 +245,10 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     AlarmSpec(
         id="no-invocations",
         tier=Tier.CRITICAL,
-        metric=MetricRef(_FN, "Invocations", "Sum"),
+        metric=INVOCATIONS,
         comparison=LESS,
-        threshold=_when_traffic_expected("no-invocations", 1),
+        default_threshold=_fixed(1),
+        needs_traffic=True,
         period_is_silence_window=True,
         treat_missing_data=BREACHING,
         what="No upload has triggered the function for the configured period.",
@@ -253,9 +262,10 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     AlarmSpec(
         id="too-few-successes",
         tier=Tier.CRITICAL,
-        metric=MetricRef(Source.LOGS, SUCCESSFUL_PROCESSES.name, "Sum"),
+        metric=SUCCESSFUL_PROCESSES.ref(),
         comparison=LESS,
-        threshold=_when_traffic_expected("too-few-successes", 1),
+        default_threshold=_fixed(1),
+        needs_traffic=True,
         period_s=3600,
         treat_missing_data=BREACHING,
         what="Fewer images were processed in the last hour than the stack expects.",
@@ -269,9 +279,9 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     AlarmSpec(
         id="recursive-invocations-dropped",
         tier=Tier.CRITICAL,
-        metric=MetricRef(_FN, "RecursiveInvocationsDropped", "Sum"),
+        metric=RECURSIVE_INVOCATIONS_DROPPED,
         comparison=GREATER,
-        threshold=_configurable("recursive-invocations-dropped", 0),
+        default_threshold=_fixed(0),
         treat_missing_data=NOT_BREACHING,
         what="Lambda stopped a recursive loop involving the function.",
         why="The function is writing somewhere that triggers it again: cost and duplicate work.",
@@ -285,9 +295,9 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     AlarmSpec(
         id="duration-p99",
         tier=Tier.PERFORMANCE,
-        metric=MetricRef(_FN, "Duration", "p99"),
+        metric=DURATION.stat("p99"),
         comparison=GREATER,
-        threshold=lambda f: f.overrides.get("duration-p99", 0.8 * f.timeout_s * 1000),
+        default_threshold=lambda f: 0.8 * f.timeout_s * 1000,
         threshold_text="ms (80% of the timeout)",
         treat_missing_data=NOT_BREACHING,
         what="The slowest 1% of invocations come close to the function's timeout.",
@@ -301,9 +311,9 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     AlarmSpec(
         id="throttles",
         tier=Tier.PERFORMANCE,
-        metric=MetricRef(_FN, "Throttles", "Sum"),
+        metric=THROTTLES,
         comparison=GREATER,
-        threshold=_configurable("throttles", 0),
+        default_threshold=_fixed(0),
         treat_missing_data=NOT_BREACHING,
         what="Invocations were throttled.",
         why="Throttled async events are retried for up to the maximum event age, then dropped to the queue.",
@@ -316,11 +326,9 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     AlarmSpec(
         id="concurrency",
         tier=Tier.PERFORMANCE,
-        metric=MetricRef(_FN, "ConcurrentExecutions", "Maximum"),
+        metric=CONCURRENT_EXECUTIONS,
         comparison=GREATER,
-        threshold=lambda f: (
-            None if f.reserved_concurrency is None else f.overrides.get("concurrency", 0.8 * f.reserved_concurrency)
-        ),
+        default_threshold=lambda f: None if f.reserved_concurrency is None else 0.8 * f.reserved_concurrency,
         threshold_text="executions (80% of reserved concurrency)",
         treat_missing_data=NOT_BREACHING,
         what="Concurrent executions are near the function's reserved concurrency.",
@@ -334,9 +342,9 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     AlarmSpec(
         id="processing-time-p99",
         tier=Tier.PERFORMANCE,
-        metric=MetricRef(Source.LOGS, IMAGE_PROCESSING_TIME.name, "p99"),
+        metric=IMAGE_PROCESSING_TIME.ref("p99"),
         comparison=GREATER,
-        threshold=_configurable("processing-time-p99", 10_000),
+        default_threshold=_fixed(10_000),
         threshold_text="ms",
         treat_missing_data=NOT_BREACHING,
         what="Turning one upload into renditions takes longer than the threshold for the slowest 1%.",
@@ -351,9 +359,9 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     AlarmSpec(
         id="lambda-errors",
         tier=Tier.LOG_ALERTS,
-        metric=MetricRef(Source.LOGS, LAMBDA_ERRORS.name, "Sum"),
+        metric=LAMBDA_ERRORS.ref(),
         comparison=GREATER,
-        threshold=_configurable("lambda-errors", 0),
+        default_threshold=_fixed(0),
         threshold_text="ERROR lines",
         treat_missing_data=NOT_BREACHING,
         what="The handler logged ERROR lines.",
@@ -367,9 +375,9 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     AlarmSpec(
         id="s3-access-denied",
         tier=Tier.LOG_ALERTS,
-        metric=MetricRef(Source.LOGS, S3_ACCESS_DENIED.name, "Sum"),
+        metric=S3_ACCESS_DENIED.ref(),
         comparison=GREATER,
-        threshold=_configurable("s3-access-denied", 0),
+        default_threshold=_fixed(0),
         treat_missing_data=NOT_BREACHING,
         what="The handler was denied access to S3 or DynamoDB.",
         why="A permissions change (IAM, bucket policy, KMS key policy) stops processing for every image.",
@@ -382,9 +390,9 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     AlarmSpec(
         id="rejected-uploads",
         tier=Tier.LOG_ALERTS,
-        metric=MetricRef(Source.LOGS, REJECTED_UPLOADS.name, "Sum"),
+        metric=REJECTED_UPLOADS.ref(),
         comparison=GREATER,
-        threshold=_configurable("rejected-uploads", 10),
+        default_threshold=_fixed(10),
         threshold_text="rejections",
         treat_missing_data=NOT_BREACHING,
         what="A spike of uploads was rejected (corrupt, too large, unsupported format).",

@@ -10,7 +10,7 @@ import pulumi_aws as aws
 
 from components.monitoring import catalogue as c
 from components.monitoring.alarms import MetricScope
-from components.monitoring.catalogue import MetricRef, Source
+from components.monitoring.catalogue import MetricRef
 from handlers.telemetry import events as ev
 
 WIDTH = 12
@@ -36,14 +36,6 @@ class Line:
     right_axis: bool = False
 
 
-def _lambda(name: str, stat: str) -> MetricRef:
-    return MetricRef(Source.LAMBDA, name, stat)
-
-
-def _log(metric: c.LogMetric, stat: str) -> MetricRef:
-    return MetricRef(Source.LOGS, metric.name, stat)
-
-
 @dataclass(frozen=True)
 class GraphWidget:
     title: str
@@ -55,41 +47,41 @@ class GraphWidget:
 GRAPHS: tuple[GraphWidget, ...] = (
     GraphWidget(
         "Invocations and errors",
-        (Line(_lambda("Invocations", "Sum"), "Invocations"), Line(_lambda("Errors", "Sum"), "Errors")),
+        (Line(c.INVOCATIONS, "Invocations"), Line(c.ERRORS, "Errors")),
     ),
     GraphWidget(
         "Duration (timeout marked)",
-        (Line(_lambda("Duration", "Average"), "Average"), Line(_lambda("Duration", "p99"), "p99")),
+        (Line(c.DURATION, "Average"), Line(c.DURATION.stat("p99"), "p99")),
         annotation="timeout_ms",
     ),
     GraphWidget(
         "Concurrency and throttles",
         (
-            Line(_lambda("ConcurrentExecutions", "Maximum"), "Concurrent executions"),
-            Line(_lambda("Throttles", "Sum"), "Throttles", right_axis=True),
+            Line(c.CONCURRENT_EXECUTIONS, "Concurrent executions"),
+            Line(c.THROTTLES, "Throttles", right_axis=True),
         ),
         annotation="reserved_concurrency",
     ),
     GraphWidget(
         "Success vs errors",
         (
-            Line(_log(c.SUCCESSFUL_PROCESSES, "Sum"), "Processed"),
-            Line(_log(c.LAMBDA_ERRORS, "Sum"), "ERROR log lines"),
-            Line(_log(c.REJECTED_UPLOADS, "Sum"), "Rejected uploads"),
-            Line(_log(c.S3_ACCESS_DENIED, "Sum"), "Access denied"),
+            Line(c.SUCCESSFUL_PROCESSES.ref(), "Processed"),
+            Line(c.LAMBDA_ERRORS.ref(), "ERROR log lines"),
+            Line(c.REJECTED_UPLOADS.ref(), "Rejected uploads"),
+            Line(c.S3_ACCESS_DENIED.ref(), "Access denied"),
         ),
     ),
     GraphWidget(
         "Processing time vs image size",
         (
-            Line(_log(c.IMAGE_PROCESSING_TIME, "p50"), "Processing time p50 (ms)"),
-            Line(_log(c.IMAGE_PROCESSING_TIME, "p99"), "Processing time p99 (ms)"),
-            Line(_log(c.IMAGE_SIZE_BYTES, "Average"), "Image size avg (bytes)", right_axis=True),
+            Line(c.IMAGE_PROCESSING_TIME.ref("p50"), "Processing time p50 (ms)"),
+            Line(c.IMAGE_PROCESSING_TIME.ref("p99"), "Processing time p99 (ms)"),
+            Line(c.IMAGE_SIZE_BYTES.ref("Average"), "Image size avg (bytes)", right_axis=True),
         ),
     ),
     GraphWidget(
         "Failure queue depth",
-        (Line(MetricRef(Source.SQS, "ApproximateNumberOfMessagesVisible", "Maximum"), "Messages waiting"),),
+        (Line(c.QUEUE_DEPTH, "Messages waiting"),),
     ),
 )
 

@@ -4,6 +4,7 @@ import pytest
 
 from components.config import (
     KEYS,
+    STACKS,
     ConfigError,
     load_stack_file,
     parse_config,
@@ -148,12 +149,12 @@ def test_unknown_key_is_refused_so_typos_do_not_pass_silently() -> None:
     assert "is not a known key" in str(error)
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", STACKS)
 def test_every_key_is_set_in_each_stack_file(stack: str) -> None:
     assert set(stack_file_values(stack)) == {k.name for k in KEYS}
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", STACKS)
 def test_each_stack_file_is_valid(stack: str) -> None:
     config = load_stack_file(stack)
     assert config.stack == stack

@@ -4,17 +4,18 @@ import inspect
 
 import pytest
 
+from components.config import STACKS
 from offline.runtime import Evaluation
 from tests.infra.test_tags_and_names import resource_class
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", STACKS)
 def test_the_provider_reports_no_deprecated_argument(stack: str, request: pytest.FixtureRequest) -> None:
     ev: Evaluation = request.getfixturevalue(stack)
     assert [w for w in ev.engine_warnings if "deprecated" in w.lower()] == []
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", STACKS)
 def test_no_resource_type_is_deprecated(stack: str, request: pytest.FixtureRequest) -> None:
     ev: Evaluation = request.getfixturevalue(stack)
     for type_token in {r.type for r in ev.resources if r.type.startswith("aws:")}:

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from components.config import STACKS
 from components.monitoring.catalogue import ALARMS, LOG_METRICS, Tier
 from offline.runbook_file import RUNBOOK, render_stack_runbook
 from offline.runtime import Evaluation
@@ -213,7 +214,7 @@ def test_thresholds_differ_per_stack_from_config(dev: Evaluation, prod: Evaluati
     assert alarms(prod)["imagepipe-prod-rejected-uploads-log-alerts"]["threshold"] == 10
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", STACKS)
 def test_every_description_says_what_why_three_checks_and_the_dashboard(
     stack: str, request: pytest.FixtureRequest
 ) -> None:
@@ -282,7 +283,7 @@ def metric_rows(ev: Evaluation) -> list[list[Any]]:
     return [row for w in dashboard_body(ev)["widgets"] if w["type"] == "metric" for row in w["properties"]["metrics"]]
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", STACKS)
 def test_every_widget_metric_is_one_something_emits(stack: str, request: pytest.FixtureRequest) -> None:
     ev: Evaluation = request.getfixturevalue(stack)
     filtered = {

@@ -5,6 +5,7 @@ import inspect
 
 import pytest
 
+from components.config import STACKS
 from offline.runtime import Evaluation, RecordedResource
 
 STANDARD = {"Environment", "Project", "CostCenter", "ManagedBy"}
@@ -26,7 +27,7 @@ def is_taggable(resource: RecordedResource) -> bool:
     return "tags" in inspect.signature(init).parameters
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", STACKS)
 def test_every_taggable_resource_carries_the_standard_tags(stack: str, request: pytest.FixtureRequest) -> None:
     ev: Evaluation = request.getfixturevalue(stack)
     taggable = [r for r in ev.resources if is_taggable(r)]
@@ -45,7 +46,7 @@ def test_taggability_is_read_from_the_provider_not_guessed(dev: Evaluation) -> N
     assert not is_taggable(dev.one("aws:lambda/permission:Permission"))
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", STACKS)
 def test_every_logical_name_starts_with_project_and_stack(stack: str, request: pytest.FixtureRequest) -> None:
     ev: Evaluation = request.getfixturevalue(stack)
     assert all(r.name.startswith(f"imagepipe-{stack}") for r in ev.resources)
