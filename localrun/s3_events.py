@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote_plus
 
+from handlers.timestamps import iso_utc
+
 S3Event = dict[str, Any]
 
 
@@ -53,7 +55,7 @@ def object_created_record(
         "eventVersion": "2.1",
         "eventSource": "aws:s3",
         "awsRegion": region,
-        "eventTime": moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z",
+        "eventTime": iso_utc(moment),
         "eventName": event_name,
         "userIdentity": {"principalId": "AWS:AIDAEXAMPLEUPLOADER"},
         "requestParameters": {"sourceIPAddress": "203.0.113.10"},

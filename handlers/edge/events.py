@@ -8,12 +8,13 @@ here once; everything downstream sees the real key.
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Final, TypeVar
 from urllib.parse import unquote_plus
 
 from handlers.contract import UPLOAD_PREFIX
 from handlers.edge.outcomes import EventRejectReason, SkipReason
+from handlers.timestamps import iso_utc
 
 # Sequencers are stored left-padded to this many hex digits so that DynamoDB's string order is
 # their numeric order (AWS: pad the shorter one with zeros, then compare as strings).
@@ -139,12 +140,6 @@ def normalize_event_time(raw: str) -> str:
     if moment.tzinfo is None:
         raise ValueError(f"eventTime must carry a time zone, got {raw!r}")
     return iso_utc(moment)
-
-
-def iso_utc(moment: datetime) -> str:
-    """``2024-05-01T12:00:00.123Z``: the form S3 writes eventTime in, which sorts as time does."""
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def _mapping(parent: object, where: str, name: str) -> Mapping[str, object]:

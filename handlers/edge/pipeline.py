@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 
 from handlers.contract import ImageStatus
 from handlers.edge.errors import RecordFailure, RemainingTimeTooShort, SourceMissing, TransientError
-from handlers.edge.events import Malformed, ObjectCreated, ParsedRecord, Skipped, iso_utc, parse_event
+from handlers.edge.events import Malformed, ObjectCreated, ParsedRecord, Skipped, parse_event
 from handlers.edge.keys import (
     InvalidUploadKey,
     UploadKey,
@@ -56,6 +56,7 @@ from handlers.telemetry.events import (
     LogEvent,
 )
 from handlers.telemetry.logger import log_event
+from handlers.timestamps import iso_utc
 
 _logger = logging.getLogger(__name__)
 # S3 says AccessDenied, DynamoDB and KMS AccessDeniedException: one code for one alarm.

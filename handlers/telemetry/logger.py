@@ -29,6 +29,7 @@ from handlers.telemetry.events import (
     Level,
     LogEvent,
 )
+from handlers.timestamps import iso_utc
 
 # Parent of every logger in handlers/; the one configure_logging sets up.
 ROOT_LOGGER_NAME: Final = "handlers"
@@ -57,8 +58,7 @@ class LambdaJsonFormatter(logging.Formatter):
     """The lines Lambda's JSON log format writes for a stdlib logging record."""
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
-        moment = datetime.fromtimestamp(record.created, tz=UTC)
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        return iso_utc(datetime.fromtimestamp(record.created, tz=UTC))
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, object] = {
