@@ -21,7 +21,7 @@ from moto.server import ThreadedMotoServer
 REGION = "eu-west-1"
 
 # Fake credentials, and no profile or config file of the developer's that could point elsewhere.
-_AWS_ENVIRONMENT: Mapping[str, str | None] = {
+FAKE_AWS_ENVIRONMENT: Mapping[str, str | None] = {
     "AWS_ACCESS_KEY_ID": "localrun",
     "AWS_SECRET_ACCESS_KEY": "localrun",
     "AWS_SESSION_TOKEN": "localrun",
@@ -74,7 +74,7 @@ def local_aws() -> Iterator[LocalAws]:
         host, port = server.get_host_and_port()
         endpoint = f"http://{host}:{port}"
         try:
-            with patched_environ({**_AWS_ENVIRONMENT, "AWS_ENDPOINT_URL": endpoint}):
+            with patched_environ({**FAKE_AWS_ENVIRONMENT, "AWS_ENDPOINT_URL": endpoint}):
                 yield LocalAws(endpoint, boto3.session.Session(region_name=REGION))
         finally:
             # The emulator's state lives in this process: leave none behind for whatever runs next.

@@ -14,19 +14,11 @@ import pytest
 from moto import mock_aws
 
 from handlers.telemetry.logger import ROOT_LOGGER_NAME
-from tests.handler.deployment import REGION, Deployment, handler_environment
+from localrun.emulator import FAKE_AWS_ENVIRONMENT, REGION
+from tests.handler.deployment import Deployment, handler_environment
 
-_AWS_ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": REGION,
-    "AWS_REGION": REGION,
-    # Never read a developer's real profile or endpoint.
-    "AWS_CONFIG_FILE": "/dev/null",
-    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-}
-_CLEARED = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_LAMBDA_LOG_FORMAT")
+# Never reach an emulator or real endpoint, nor use Lambda's own log format here.
+_CLEARED = ("AWS_ENDPOINT_URL", "AWS_LAMBDA_LOG_FORMAT")
 
 
 @pytest.fixture(autouse=True)
@@ -45,8 +37,11 @@ def handler_logging() -> Iterator[None]:
 def fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in _CLEARED:
         monkeypatch.delenv(name, raising=False)
-    for name, value in _AWS_ENVIRONMENT.items():
-        monkeypatch.setenv(name, value)
+    for name, value in FAKE_AWS_ENVIRONMENT.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
 
 
 @functools.cache

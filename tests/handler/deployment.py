@@ -13,10 +13,10 @@ from handlers import contract
 from handlers.edge.keys import image_id_for
 from handlers.edge.metadata import decode_item
 from handlers.image_processor import handler
+from localrun.emulator import REGION
 from localrun.provisioning import create_metadata_table, create_versioned_bucket
 from localrun.s3_events import S3Event, Sequencers, object_created_record, s3_event
 
-REGION = "eu-west-1"
 UPLOAD_BUCKET = "imagepipe-test-uploads"
 PROCESSED_BUCKET = "imagepipe-test-processed"
 TABLE = "imagepipe-test-images"
