@@ -9,7 +9,7 @@ layer of per-pixel noise. A 12 MP image takes about a second.
 import io
 import random
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import ExifTags, Image, ImageDraw, ImageFilter
 
 # Width over which each random layer varies: broad light, mid-size shapes, fine texture.
 _LAYERS = ((256, 1.0), (64, 0.35), (16, 0.25))
@@ -71,5 +71,5 @@ def png_bytes(image: Image.Image) -> bytes:
 
 def orientation_exif(orientation: int) -> bytes:
     exif = Image.Exif()
-    exif[0x0112] = orientation
+    exif[ExifTags.Base.Orientation] = orientation
     return exif.tobytes()

@@ -3,12 +3,11 @@
 import io
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import ExifTags, Image, ImageDraw, ImageFilter
 
 from handlers.contract import ImageStatus
 
 # EXIF Orientation 6: the camera stored the pixels sideways; viewers rotate 90 degrees clockwise.
-_ORIENTATION_TAG = 0x0112
 _ROTATE_90_CW = 6
 
 
@@ -61,7 +60,7 @@ def harbour_photo(size: tuple[int, int] = (2048, 1365)) -> Image.Image:
 def samples() -> list[Sample]:
     landscape = harbour_photo()
     exif = Image.Exif()
-    exif[_ORIENTATION_TAG] = _ROTATE_90_CW
+    exif[ExifTags.Base.Orientation] = _ROTATE_90_CW
     logo = Image.new("RGBA", (640, 320), (0, 0, 0, 0))
     ImageDraw.Draw(logo).rounded_rectangle((20, 20, 620, 300), radius=60, fill=(20, 150, 110, 230))
     whole = _encode(harbour_photo((800, 533)), "JPEG", quality=85)

@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Sequence
 from typing import Final
 
-from PIL import Image
+from PIL import ExifTags, Image
 
 RGB = tuple[int, int, int]
 RGBA = tuple[int, int, int, int]
@@ -23,8 +23,8 @@ MAGENTA: Final = (255, 0, 255)
 WHITE: Final = (255, 255, 255)
 MID_GREY: Final = (128, 128, 128)
 
-ORIENTATION_TAG: Final = 0x0112
-GPS_IFD_TAG: Final = 0x8825
+ORIENTATION_TAG: Final = ExifTags.Base.Orientation
+GPS_IFD_TAG: Final = ExifTags.IFD.GPSInfo
 GPS_LATITUDE_REF_TAG: Final = 1
 
 # sRGB's primaries as ICC colorants (chromatically adapted to D50, as ICC requires).

@@ -2,11 +2,11 @@
 
 from typing import Final
 
-from PIL import Image
+from PIL import ExifTags, Image
 
 from handlers.imaging.decode import DATA_ERRORS
 
-_ORIENTATION_TAG: Final = 0x0112
+_ORIENTATION_TAG: Final = ExifTags.Base.Orientation
 
 # EXIF orientation value -> the transpose that makes the stored pixels upright (as
 # ImageOps.exif_transpose does). 1 (upright) and unknown values need nothing.
