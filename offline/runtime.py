@@ -48,6 +48,7 @@ class RecordedResource:
 class Evaluation:
     """What a program run under mocks registered."""
 
+    stack: str
     resources: list[RecordedResource]
     exports: dict[str, Any]
     engine_warnings: list[str]
@@ -213,6 +214,7 @@ def run_under_mocks(
         _run()
     pulumi.runtime.set_all_config({})
     return Evaluation(
+        stack=stack,
         resources=list(monitor.recorded),
         exports=exports,
         engine_warnings=collector.messages,

@@ -31,11 +31,7 @@ def alarms(ev: Evaluation) -> dict[str, dict[str, Any]]:
 
 
 def topic_arn(ev: Evaluation, tier: str) -> str:
-    return str(ev.one(TOPIC, f"imagepipe-{ev_stack(ev)}-alerts-{tier}").outputs["arn"])
-
-
-def ev_stack(ev: Evaluation) -> str:
-    return ev.one("imagepipe:pipeline:ImagePipeline").name.split("-")[1]
+    return str(ev.one(TOPIC, f"imagepipe-{ev.stack}-alerts-{tier}").outputs["arn"])
 
 
 def dashboard_body(ev: Evaluation) -> dict[str, Any]:
