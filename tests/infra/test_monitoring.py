@@ -336,3 +336,38 @@ def test_components_have_their_type_tokens(prod: Evaluation) -> None:
         "imagepipe:observability:Dashboard",
         "imagepipe:observability:Alarms",
     } <= tokens
+
+
+def test_prod_has_every_alarm_the_tiers_promise() -> None:
+    # Written out, not derived from the catalogue: removing an alarm from it must fail here.
+    expected = {
+        "critical": {
+            "function-errors",
+            "error-rate",
+            "failure-queue-messages",
+            "no-invocations",
+            "too-few-successes",
+            "recursive-invocations-dropped",
+        },
+        "performance": {"duration-p99", "throttles", "concurrency", "processing-time-p99"},
+        "log-alerts": {"lambda-errors", "s3-access-denied", "rejected-uploads"},
+    }
+    assert {(spec.tier.value, spec.id) for spec in ALARMS} == {
+        (tier, alarm) for tier, alarms_of_tier in expected.items() for alarm in alarms_of_tier
+    }
+
+
+def test_alarm_metrics_are_the_ones_each_condition_names(prod: Evaluation) -> None:
+    by_name = alarms(prod)
+    expected = {
+        "function-errors-critical": ("AWS/Lambda", "Errors", "Sum"),
+        "recursive-invocations-dropped-critical": ("AWS/Lambda", "RecursiveInvocationsDropped", "Sum"),
+        "throttles-performance": ("AWS/Lambda", "Throttles", "Sum"),
+        "too-few-successes-critical": ("imagepipe/prod", "SuccessfulProcesses", "Sum"),
+        "lambda-errors-log-alerts": ("imagepipe/prod", "LambdaErrors", "Sum"),
+        "processing-time-p99-performance": ("imagepipe/prod", "ImageProcessingTime", "p99"),
+    }
+    for suffix, (namespace, metric, statistic) in expected.items():
+        alarm = by_name[f"imagepipe-prod-{suffix}"]
+        assert (alarm["namespace"], alarm["metricName"]) == (namespace, metric)
+        assert alarm.get("statistic", alarm.get("extendedStatistic")) == statistic
