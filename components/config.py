@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import yaml
 
@@ -25,6 +25,7 @@ from handlers.imaging.renditions import (
 from layers.build import ARCHITECTURES, Architecture
 
 PROJECT: Final = "imagepipe"
+_J = TypeVar("_J", list[Any], dict[str, Any])
 # The stacks this repository configures (Pulumi.{stack}.yaml).
 STACKS: Final = ("dev", "prod")
 ROOT: Final = Path(__file__).resolve().parent.parent
@@ -161,14 +162,23 @@ def _phones(key: str, raw: str) -> tuple[str, ...]:
     return tuple(values)
 
 
-def _json_list(key: str, raw: str) -> list[Any]:
+def _json(key: str, raw: str, kind: type[_J], noun: str) -> _J:
+    """A structured value (Pulumi hands lists and objects as JSON text) of the expected kind."""
     try:
         value = json.loads(raw)
     except json.JSONDecodeError:
-        raise ConfigError(key, f"must be a list, got {raw!r}") from None
-    if not isinstance(value, list):
-        raise ConfigError(key, f"must be a list, got {raw!r}")
+        raise ConfigError(key, f"must be {noun}, got {raw!r}") from None
+    if not isinstance(value, kind):
+        raise ConfigError(key, f"must be {noun}, got {raw!r}")
     return value
+
+
+def _json_list(key: str, raw: str) -> list[Any]:
+    return _json(key, raw, list, "a list")
+
+
+def _json_object(key: str, raw: str) -> dict[str, Any]:
+    return _json(key, raw, dict, "an object")
 
 
 def _architecture(key: str, raw: str) -> Architecture:
@@ -193,16 +203,6 @@ def _renditions(key: str, raw: str) -> tuple[RenditionSpec, ...]:
         raise ConfigError(key, f"must be a list of rendition objects, got {raw!r}") from None
     except RenditionSpecError as exc:
         raise ConfigError(key, f"is invalid: {exc}") from None
-
-
-def _json_object(key: str, raw: str) -> dict[str, Any]:
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError:
-        raise ConfigError(key, f"must be an object, got {raw!r}") from None
-    if not isinstance(value, dict):
-        raise ConfigError(key, f"must be an object, got {raw!r}")
-    return value
 
 
 def _tier_emails(key: str, raw: str) -> dict[str, tuple[str, ...]]:
