@@ -52,6 +52,7 @@ alarms = Alarms(
         namespace=naming.metric_namespace,
         function_name=pipeline.function.name,
         queue_name=pipeline.failure_queue.name,
+        upload_bucket_name=pipeline.upload_bucket.name,
         dashboard_url=dashboard_url_output(naming.dashboard),
     ),
 )
@@ -63,7 +64,7 @@ dashboard = Dashboard(
         function_name=pipeline.function.name,
         queue_name=pipeline.failure_queue.name,
         log_group_name=pipeline.log_group.name,
-        alarm_arns=[alarm.arn for alarm in alarms.alarms.values()],
+        alarm_arns=alarms.paging_alarm_arns,
         timeout_s=config.function.timeout_s,
         reserved_concurrency=config.function.reserved_concurrency,
     ),

@@ -91,7 +91,7 @@ SUMMARIES: dict[str, Summary] = {
     "aws:cloudwatch/logGroup:LogGroup": lambda i: [f"{i['name']}, retention {int(i['retentionInDays'])} d"],
     "aws:dynamodb/table:Table": lambda i: [
         f"{i['name']}: {i['billingMode']}, PITR {i['pointInTimeRecovery']['enabled']}, "
-        f"SSE {i['serverSideEncryption']['enabled']}, "
+        f"SSE {(i.get('serverSideEncryption') or {}).get('kmsKeyArn') or 'AWS-owned key'}, "
         f"deletion protection {i.get('deletionProtectionEnabled')}",
         *(
             f"index {g['name']}: " + ", ".join(f"{k['attributeName']} {k['keyType']}" for k in g["keySchemas"])
@@ -108,9 +108,14 @@ SUMMARIES: dict[str, Summary] = {
         f"(default {i['metricTransformation'].get('defaultValue')})"
     ],
     "aws:cloudwatch/metricAlarm:MetricAlarm": lambda i: [
-        i["alarmDescription"].splitlines()[2],
-        f"missing data {i['treatMissingData']}; actions -> {', '.join(i['alarmActions'])} (OK too)",
+        _alarm_condition(i["alarmDescription"]),
+        f"missing data {i['treatMissingData']}; actions -> {', '.join(i.get('alarmActions') or ['none'])}",
     ],
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm": lambda i: [
+        i["alarmRule"],
+        f"actions -> {', '.join(i['alarmActions'])} (OK too)",
+    ],
+    "aws:s3/bucketMetric:BucketMetric": lambda i: [f"request metrics {i['name']} on prefix {i['filter']['prefix']}"],
     "aws:sns/topic:Topic": lambda i: [f"{i['name']}, KMS {i.get('kmsMasterKeyId')}"],
     "aws:sns/topicSubscription:TopicSubscription": lambda i: [f"{i['protocol']} {i['endpoint']}"],
     "aws:kms/key:Key": lambda i: [f"rotation {i.get('enableKeyRotation')}", *_policy(i)],
@@ -119,6 +124,12 @@ SUMMARIES: dict[str, Summary] = {
         f"{i['layerName']} for {', '.join(i['compatibleRuntimes'])} {', '.join(i['compatibleArchitectures'])}"
     ],
 }
+
+
+def _alarm_condition(description: str) -> str:
+    """The Condition line of a paging alarm's description; a condition alarm's whole one-line description."""
+    lines = description.splitlines()
+    return next((line for line in lines if line.startswith("Condition:")), lines[0])
 
 
 def _summary(r: RecordedResource) -> list[str]:

@@ -111,6 +111,8 @@ def _computed_outputs(type_: str, name: str, inputs: Mapping[str, Any]) -> dict[
         return {"arn": _arn("kms", f"key/{name}-key-id"), "keyId": f"{name}-key-id"}
     if type_ == "aws:cloudwatch/metricAlarm:MetricAlarm":
         return {"arn": _arn("cloudwatch", f"alarm:{physical}")}
+    if type_ == "aws:cloudwatch/compositeAlarm:CompositeAlarm":
+        return {"arn": _arn("cloudwatch", f"alarm:{inputs['alarmName']}")}
     return {"arn": _arn(type_.split(":")[1].split("/")[0], physical)}
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Final
 
-from components.monitoring.filter_patterns import FilterPattern, all_of, equals
+from components.monitoring.filter_patterns import FilterPattern, all_of, any_of, equals
 from handlers.telemetry import events as ev
 
 
@@ -33,6 +33,7 @@ class Source(StrEnum):
     LAMBDA = "AWS/Lambda"  # dimension FunctionName
     SQS = "AWS/SQS"  # dimension QueueName (the failure queue)
     LOGS = "log metric"  # the stack's own namespace, no dimensions
+    S3_UPLOADS = "AWS/S3"  # dimensions BucketName (the upload bucket) and FilterId (UPLOAD_REQUEST_FILTER)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ THROTTLES = MetricRef(Source.LAMBDA, "Throttles", "Sum")
 CONCURRENT_EXECUTIONS = MetricRef(Source.LAMBDA, "ConcurrentExecutions", "Maximum")
 RECURSIVE_INVOCATIONS_DROPPED = MetricRef(Source.LAMBDA, "RecursiveInvocationsDropped", "Sum")
 QUEUE_DEPTH = MetricRef(Source.SQS, "ApproximateNumberOfMessagesVisible", "Maximum")
+# S3 request metrics of the upload bucket, filtered to uploads/: every PUT, POST, multipart part or
+# copy of an upload is a request. The function's own reads count too, but only once it runs.
+UPLOAD_REQUEST_FILTER: Final = "uploads"
+UPLOAD_REQUESTS = MetricRef(Source.S3_UPLOADS, "AllRequests", "Sum")
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,21 @@ class LogMetric:
     # "1" counts matching lines; "$.field" publishes the field's value.
     value: str
     description: str
-    # Published for periods with logs but no match, so the metric has data when nothing happens.
-    default_value: float = 0.0
+
+    @property
+    def counts(self) -> bool:
+        """True for a count of matching lines, False for a metric of a field's values."""
+        return not self.value.startswith("$.")
+
+    @property
+    def default_value(self) -> float | None:
+        """What CloudWatch publishes for log lines that do not match.
+
+        A count gets 0, so a quiet period reads as "none" instead of "no data". A value metric
+        gets none: a default would add a 0 ms / 0 byte datapoint for every other log line and
+        drag its averages and percentiles down.
+        """
+        return 0.0 if self.counts else None
 
     @property
     def filter_pattern(self) -> str:
@@ -81,12 +99,25 @@ def _field_value(name: str) -> str:
     return f"$.{name}"
 
 
+# ERROR lines: the handler's own ("level"), the Python runtime's for an uncaught exception or a
+# failed init ("log_level" before awslambdaric 4.0.4, "level" after), and Lambda's platform.report
+# of a timed-out invocation, which has no level field. Lambda reads a line without "level" as INFO,
+# so an applicationLogLevel above INFO would drop the "log_level" lines (awslambdaric issue #202).
+# Shapes and sources: tests/infra/test_lambda_errors_runtime_lines.py.
 LAMBDA_ERRORS = LogMetric(
     "LambdaErrors",
     Unit.COUNT,
-    equals(ev.FIELD_LEVEL, ev.Level.ERROR),
+    any_of(
+        equals(ev.FIELD_LEVEL, ev.Level.ERROR),
+        equals(ev.FIELD_RUNTIME_LOG_LEVEL, ev.Level.ERROR),
+        all_of(
+            equals(ev.FIELD_PLATFORM_TYPE, ev.PLATFORM_REPORT),
+            equals(ev.FIELD_PLATFORM_STATUS, ev.PLATFORM_STATUS_TIMEOUT),
+        ),
+    ),
     "1",
-    "log lines at ERROR level",
+    "ERROR log lines: the handler's, the runtime's for an uncaught exception or a failed init, "
+    "and Lambda's report of a timed-out invocation",
 )
 IMAGE_PROCESSING_TIME = LogMetric(
     "ImageProcessingTime",
@@ -169,6 +200,9 @@ class AlarmSpec:
     threshold_text: str = ""
     # Only where the stack expects traffic: silence is then a fault.
     needs_traffic: bool = False
+    # Pages only while uploads arrive (a composite of this alarm and an UPLOAD_REQUESTS > 0 alarm over
+    # the same period): a quiet hour, or the first hour after the first deploy, is not an outage.
+    only_while_uploading: bool = False
 
     def threshold_for(self, facts: StackFacts) -> float | None:
         if self.needs_traffic and not facts.expect_traffic:
@@ -249,14 +283,16 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
         comparison=LESS,
         default_threshold=_fixed(1),
         needs_traffic=True,
+        only_while_uploading=True,
         period_is_silence_window=True,
         treat_missing_data=BREACHING,
-        what="No upload has triggered the function for the configured period.",
-        why="Where traffic is expected, silence means the trigger, the bucket notification or uploads are broken.",
+        what="Uploads arrived under uploads/, but nothing invoked the function for the configured period.",
+        why="Uploads are piling up unprocessed: the trigger, the bucket notification or the function is broken."
+        " A quiet period with no uploads never pages.",
         checks=(
-            "Are objects arriving under uploads/ in the upload bucket?",
             "Is the bucket notification still pointing at the function (a stack drift)?",
-            "Is the function throttled to zero (reserved concurrency 0)?",
+            "Is the function throttled to zero (reserved concurrency 0) or its invoke permission gone?",
+            "S3 request metrics of the upload bucket: which requests are arriving?",
         ),
     ),
     AlarmSpec(
@@ -266,14 +302,16 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
         comparison=LESS,
         default_threshold=_fixed(1),
         needs_traffic=True,
+        only_while_uploading=True,
         period_s=3600,
         treat_missing_data=BREACHING,
-        what="Fewer images were processed in the last hour than the stack expects.",
-        why="Invocations may succeed while every image is rejected or skipped: users see no renditions.",
+        what="Uploads arrived in the last hour, but fewer images than the threshold were processed.",
+        why="Invocations may succeed while every image is rejected or skipped: users see no renditions."
+        " A quiet hour with no uploads never pages.",
         checks=(
             "Dashboard 'Success vs errors' and 'Rejected uploads': are uploads being rejected?",
             "Recent changes to the rendition config or the Pillow layer.",
-            "Upload volume: a quiet hour may be genuine; tune alarmThresholds.too-few-successes.",
+            "Logs Insights: image.skipped reasons (duplicate, superseded, source_missing).",
         ),
     ),
     AlarmSpec(
@@ -364,8 +402,8 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
         default_threshold=_fixed(0),
         threshold_text="ERROR lines",
         treat_missing_data=NOT_BREACHING,
-        what="The handler logged ERROR lines.",
-        why="Each ERROR is a record that failed transiently and will be retried; a trend precedes an outage.",
+        what="The handler or the Lambda runtime logged ERROR lines (failed records, crashes, init errors, timeouts).",
+        why="Each ERROR is a record or an invocation that failed and will be retried; a trend precedes an outage.",
         checks=(
             "Logs Insights 'Recent errors' on the dashboard.",
             "error_code: throttling (SlowDown, ProvisionedThroughputExceeded) or permissions?",

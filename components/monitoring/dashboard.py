@@ -124,10 +124,14 @@ def _graph(widget: GraphWidget, facts: DashboardFacts) -> dict[str, Any]:
 
 
 def recent_errors_query(log_group_name: str) -> str:
+    # The lines LambdaErrors counts, selected by the same predicate: the handler's ERROR lines, the
+    # runtime's uncaught-exception and init-error lines (errorType, errorMessage) and the
+    # platform.report of a timed-out invocation (type).
     return (
         f"SOURCE '{log_group_name}' | fields @timestamp, {ev.FIELD_EVENT}, {ev.FIELD_KEY}, "
-        f"{ev.FIELD_ERROR_TYPE}, {ev.FIELD_ERROR_CODE}, {ev.FIELD_MESSAGE}"
-        f" | filter {ev.FIELD_LEVEL} = '{ev.Level.ERROR}'"
+        f"{ev.FIELD_ERROR_TYPE}, {ev.FIELD_ERROR_CODE}, {ev.FIELD_MESSAGE}, "
+        f"{ev.FIELD_RUNTIME_ERROR_TYPE}, {ev.FIELD_RUNTIME_ERROR_MESSAGE}, {ev.FIELD_PLATFORM_TYPE}"
+        f" | filter {c.LAMBDA_ERRORS.pattern.insights()}"
         f" | sort @timestamp desc | limit {RECENT_ERRORS_LIMIT}"
     )
 

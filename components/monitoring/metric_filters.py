@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.monitoring.alarms import format_threshold
 from components.monitoring.catalogue import LOG_METRICS, LogMetric
 
 
@@ -46,7 +47,7 @@ class MetricFilters(pulumi.ComponentResource):
                 name=metric.name,
                 namespace=args.namespace,
                 value=metric.value,
-                default_value=str(metric.default_value).removesuffix(".0"),
+                default_value=None if metric.default_value is None else format_threshold(metric.default_value),
                 unit=metric.unit.value,
             ),
             opts=opts,

@@ -13,6 +13,13 @@ fires and again when it recovers (OK), and its email carries the same text as be
 
 Tiers: **critical** (email and SMS) — uploads are not being processed; **performance** (email) — slower
 or saturated but working; **log-alerts** (email) — signals from the handler's own log lines.
+
+Quiet is not an outage. Silence alarms (`no-invocations`, `too-few-successes`) treat missing data as
+breaching, so on their own they would page by SMS in every quiet hour and in the first hour after the first
+deploy. They therefore notify nobody themselves: each pages through a composite alarm,
+`{project}-{stack}-{alarm}-while-uploading-{tier}`, that is in ALARM only while the upload bucket's request
+metrics (filter `uploads`, prefix `uploads/`) show requests in the same window. No uploads, no page; uploads
+with nothing processing them, a page.
 """
 
 
@@ -36,14 +43,17 @@ def render_runbook(facts_by_stack: Mapping[str, StackFacts]) -> str:
                 facts = facts_by_stack[stack]
                 period = spec.period_for(facts)
                 condition = "not created for this stack" if value is None else condition_text(spec, value, period)
-                lines.append(f"- **{stack}:** {condition}; missing data: {spec.treat_missing_data}")
+                pages = "; pages through its while-uploading composite" if spec.only_while_uploading else ""
+                lines.append(f"- **{stack}:** {condition}; missing data: {spec.treat_missing_data}{pages}")
             lines += ["", "First checks:", ""]
             lines += [f"{i}. {check}" for i, check in enumerate(spec.checks, start=1)]
     lines += ["", "## Log-derived metrics", "", "| metric | unit | filter pattern | value | default |"]
     lines.append("| --- | --- | --- | --- | --- |")
     for metric in LOG_METRICS:
         lines.append(
-            f"| {metric.name} | {metric.unit.value} | `{metric.filter_pattern}` | `{metric.value}` "
-            f"| {format_threshold(metric.default_value)} |"
+            # A "|" splits a Markdown table cell even inside backticks.
+            f"| {metric.name} | {metric.unit.value} | `{metric.filter_pattern.replace('|', chr(92) + '|')}` "
+            f"| `{metric.value}` "
+            f"| {'none' if metric.default_value is None else format_threshold(metric.default_value)} |"
         )
     return "\n".join(lines) + "\n"

@@ -53,3 +53,17 @@ FIELD_ERROR_MESSAGE: Final = "error_message"
 
 # error_code values the alarms single out.
 ERROR_CODE_ACCESS_DENIED: Final = "AccessDenied"
+
+# Lines Lambda itself writes into the same log group in JSON log format (not the handler's).
+# The Python runtime's line for an exception the handler did not catch, or for a failed init:
+# awslambdaric bootstrap.log_error writes {"timestamp", "log_level": "ERROR", "errorMessage",
+# "errorType", "requestId", "stackTrace"}; from awslambdaric 4.0.4 the key is "level" instead.
+FIELD_RUNTIME_LOG_LEVEL: Final = "log_level"
+FIELD_RUNTIME_ERROR_TYPE: Final = "errorType"
+FIELD_RUNTIME_ERROR_MESSAGE: Final = "errorMessage"
+# System (platform) lines: {"time", "type": "platform.<event>", "record": {...}}, no level field;
+# a timed-out invocation's platform.report has record.status "timeout" (Telemetry API schema).
+FIELD_PLATFORM_TYPE: Final = "type"
+FIELD_PLATFORM_STATUS: Final = "record.status"  # a path: status inside the record object
+PLATFORM_REPORT: Final = "platform.report"
+PLATFORM_STATUS_TIMEOUT: Final = "timeout"

@@ -32,7 +32,8 @@ def rendered_filters() -> dict[str, dict[str, Any]]:
 def publish(rendered: dict[str, dict[str, Any]], metric: str, lines: list[str]) -> MetricResult:
     f = rendered[metric]
     transformation = f["metricTransformation"]
-    return evaluate_metric(f["pattern"], transformation["value"], lines, float(transformation["defaultValue"]))
+    default = transformation.get("defaultValue")
+    return evaluate_metric(f["pattern"], transformation["value"], lines, None if default is None else float(default))
 
 
 @pytest.fixture
@@ -112,3 +113,26 @@ def test_a_period_with_logs_but_no_match_publishes_the_default_zero(
     only_rejections = [line for line in lines if '"image.rejected"' in line]
     result = publish(rendered_filters, "SuccessfulProcesses", only_rejections)
     assert (result.datapoints, result.default_applied) == ([0.0], True)
+
+
+@pytest.mark.parametrize("metric", ["ImageProcessingTime", "ImageSizeBytes"])
+def test_a_period_of_only_rejections_publishes_no_value_datapoint(
+    rendered_filters: dict[str, dict[str, Any]], mixed_run: tuple[list[str], dict[str, Any]], metric: str
+) -> None:
+    # GIVEN a period whose only log lines are rejections
+    lines, _ = mixed_run
+    only_rejections = [line for line in lines if '"image.rejected"' in line]
+    assert only_rejections
+    # WHEN the value metric's filter sees them
+    result = publish(rendered_filters, metric, only_rejections)
+    # THEN nothing is published: a 0 ms / 0 byte point would drag p99 and averages down
+    assert (result.datapoints, result.default_applied) == ([], False)
+
+
+@pytest.mark.parametrize("metric", ["ImageProcessingTime", "ImageSizeBytes"])
+def test_value_metrics_publish_only_processed_uploads_among_every_other_line(
+    rendered_filters: dict[str, dict[str, Any]], mixed_run: tuple[list[str], dict[str, Any]], metric: str
+) -> None:
+    lines, facts = mixed_run
+    # Rejections, the access-denied failure and every other line add nothing: one point per good upload.
+    assert publish(rendered_filters, metric, lines).count == len(facts["good_items"])

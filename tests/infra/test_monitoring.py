@@ -6,12 +6,13 @@ from typing import Any
 import pytest
 
 from components.config import STACKS
-from components.monitoring.catalogue import ALARMS, LOG_METRICS, Tier
+from components.monitoring.catalogue import ALARMS, LOG_METRICS, AlarmSpec, Tier
 from offline.runbook_file import RUNBOOK, render_stack_runbook
-from offline.runtime import Evaluation
+from offline.runtime import Evaluation, RecordedResource
 from tests.infra.policy_reading import statements
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 TOPIC = "aws:sns/topic:Topic"
 # Metrics AWS itself publishes for the function and the queue.
@@ -28,6 +29,21 @@ SQS_METRICS = {"ApproximateNumberOfMessagesVisible"}
 
 def alarms(ev: Evaluation) -> dict[str, dict[str, Any]]:
     return {r.inputs["name"]: r.inputs for r in ev.of_type(ALARM)}
+
+
+def composites(ev: Evaluation) -> dict[str, dict[str, Any]]:
+    return {r.inputs["alarmName"]: r.inputs for r in ev.of_type(COMPOSITE)}
+
+
+def paging_resource(ev: Evaluation, spec: AlarmSpec) -> RecordedResource:
+    """The alarm that notifies for a catalogue entry: the metric alarm, or its while-uploading composite."""
+    if spec.only_while_uploading:
+        return ev.one(COMPOSITE, f"imagepipe-{ev.stack}-{spec.id}-while-uploading-{spec.tier.value}")
+    return ev.one(ALARM, f"imagepipe-{ev.stack}-{spec.id}-{spec.tier.value}")
+
+
+def paging(ev: Evaluation, spec: AlarmSpec) -> dict[str, Any]:
+    return paging_resource(ev, spec).inputs
 
 
 def topic_arn(ev: Evaluation, tier: str) -> str:
@@ -57,7 +73,12 @@ def test_catalogue_declares_the_seed_metrics_and_rejected_uploads() -> None:
 def test_filter_patterns_are_json_patterns_on_the_handler_fields() -> None:
     patterns = {m.name: (m.filter_pattern, m.value, m.unit.value) for m in LOG_METRICS}
     assert patterns == {
-        "LambdaErrors": ('{ $.level = "ERROR" }', "1", "Count"),
+        "LambdaErrors": (
+            '{ $.level = "ERROR" || $.log_level = "ERROR"'
+            ' || ($.type = "platform.report" && $.record.status = "timeout") }',
+            "1",
+            "Count",
+        ),
         "ImageProcessingTime": ('{ $.event = "image.processed" }', "$.processing_time_ms", "Milliseconds"),
         "SuccessfulProcesses": ('{ $.event = "image.processed" }', "1", "Count"),
         "ImageSizeBytes": ('{ $.event = "image.processed" }', "$.image_size_bytes", "Bytes"),
@@ -74,13 +95,27 @@ def test_one_metric_filter_per_catalogue_entry_on_the_function_log_group(dev: Ev
         f = filters[metric.name]
         assert f["logGroupName"] == log_group
         assert f["pattern"] == metric.filter_pattern
-        assert f["metricTransformation"] == {
+        assert {k: v for k, v in f["metricTransformation"].items() if k != "defaultValue"} == {
             "name": metric.name,
             "namespace": "imagepipe/dev",
             "value": metric.value,
-            "defaultValue": "0",
             "unit": metric.unit.value,
         }
+
+
+def test_count_metrics_default_to_zero_and_value_metrics_have_no_default(dev: Evaluation) -> None:
+    defaults = {
+        r.inputs["metricTransformation"]["name"]: r.inputs["metricTransformation"].get("defaultValue")
+        for r in dev.of_type(FILTER)
+    }
+    assert defaults == {
+        "LambdaErrors": "0",
+        "ImageProcessingTime": None,
+        "SuccessfulProcesses": "0",
+        "ImageSizeBytes": None,
+        "S3AccessDenied": "0",
+        "RejectedUploads": "0",
+    }
 
 
 def test_metric_namespace_is_per_project_and_stack(prod: Evaluation) -> None:
@@ -148,16 +183,32 @@ def test_sms_goes_to_the_critical_tier_only(prod: Evaluation) -> None:
 
 def test_every_alarm_is_named_for_project_stack_metric_and_tier(prod: Evaluation) -> None:
     expected = {f"imagepipe-prod-{spec.id}-{spec.tier.value}" for spec in ALARMS}
-    assert set(alarms(prod)) == expected
+    uploads = {"imagepipe-prod-no-invocations-uploads-arriving", "imagepipe-prod-too-few-successes-uploads-arriving"}
+    assert set(alarms(prod)) == expected | uploads
+    assert set(composites(prod)) == {
+        "imagepipe-prod-no-invocations-while-uploading-critical",
+        "imagepipe-prod-too-few-successes-while-uploading-critical",
+    }
 
 
 def test_every_alarm_notifies_its_tier_on_alarm_and_on_ok(prod: Evaluation) -> None:
     for spec in ALARMS:
-        alarm = alarms(prod)[f"imagepipe-prod-{spec.id}-{spec.tier.value}"]
+        alarm = paging(prod, spec)
         topic = topic_arn(prod, spec.tier.value)
-        assert alarm["alarmActions"] == [topic]
-        assert alarm["okActions"] == [topic]
-        assert alarm["treatMissingData"] in {"breaching", "notBreaching"}
+        assert alarm["alarmActions"] == [topic], spec.id
+        assert alarm["okActions"] == [topic], spec.id
+
+
+def test_conditions_behind_a_composite_notify_nobody(prod: Evaluation) -> None:
+    conditions = [name for name in alarms(prod) if "no-invocations" in name or "too-few-successes" in name]
+    assert len(conditions) == 4
+    for name in conditions:
+        assert alarms(prod)[name].get("alarmActions", []) == [], name
+        assert alarms(prod)[name].get("okActions", []) == [], name
+
+
+def test_every_metric_alarm_says_how_missing_data_counts(prod: Evaluation) -> None:
+    assert {a["treatMissingData"] for a in alarms(prod).values()} <= {"breaching", "notBreaching"}
 
 
 def test_error_rate_is_errors_over_invocations_not_average_errors(prod: Evaluation) -> None:
@@ -177,19 +228,57 @@ def test_duration_p99_alarm_fires_at_80_percent_of_the_timeout(prod: Evaluation)
     assert (alarm["metricName"], alarm["extendedStatistic"], alarm["threshold"]) == ("Duration", "p99", 48000)
 
 
-def test_concurrency_alarm_fires_at_80_percent_of_reserved_concurrency(dev: Evaluation, prod: Evaluation) -> None:
+def test_concurrency_alarm_fires_at_80_percent_of_reserved_concurrency(prod: Evaluation) -> None:
     assert alarms(prod)["imagepipe-prod-concurrency-performance"]["threshold"] == 40
-    assert alarms(dev)["imagepipe-dev-concurrency-performance"]["threshold"] == 4
+
+
+def test_no_concurrency_alarm_where_nothing_is_reserved(dev: Evaluation) -> None:
+    assert "imagepipe-dev-concurrency-performance" not in alarms(dev)
 
 
 def test_no_invocations_alarm_exists_only_where_traffic_is_expected_and_silence_breaches(
     dev: Evaluation, prod: Evaluation
 ) -> None:
     alarm = alarms(prod)["imagepipe-prod-no-invocations-critical"]
-    assert (alarm["comparisonOperator"], alarm["threshold"]) == ("LessThanThreshold", 1)
+    assert (alarm["metricName"], alarm["comparisonOperator"], alarm["threshold"]) == (
+        "Invocations",
+        "LessThanThreshold",
+        1,
+    )
     assert alarm["treatMissingData"] == "breaching"
     assert alarm["period"] == 3600
     assert "imagepipe-dev-no-invocations-critical" not in alarms(dev)
+    assert composites(dev) == {}
+
+
+@pytest.mark.parametrize(("spec_id", "period"), [("no-invocations", 3600), ("too-few-successes", 3600)])
+def test_silence_pages_only_while_uploads_arrive_in_the_same_window(
+    prod: Evaluation, spec_id: str, period: int
+) -> None:
+    # A quiet hour, or the first hour after the first deploy, has no upload requests: the uploads
+    # condition stays OK (missing data is not breaching), so the composite never pages.
+    uploads = alarms(prod)[f"imagepipe-prod-{spec_id}-uploads-arriving"]
+    assert (uploads["namespace"], uploads["metricName"], uploads["statistic"]) == ("AWS/S3", "AllRequests", "Sum")
+    assert uploads["dimensions"] == {"BucketName": prod.exports["upload_bucket"], "FilterId": "uploads"}
+    assert (uploads["comparisonOperator"], uploads["threshold"], uploads["period"]) == (
+        "GreaterThanThreshold",
+        0,
+        period,
+    )
+    assert uploads["treatMissingData"] == "notBreaching"
+    composite = composites(prod)[f"imagepipe-prod-{spec_id}-while-uploading-critical"]
+    assert composite["alarmRule"] == (
+        f'ALARM("imagepipe-prod-{spec_id}-critical") AND ALARM("imagepipe-prod-{spec_id}-uploads-arriving")'
+    )
+
+
+def test_upload_request_metrics_cover_only_the_upload_prefix(prod: Evaluation) -> None:
+    (metrics,) = prod.of_type("aws:s3/bucketMetric:BucketMetric")
+    assert metrics.inputs == {
+        "bucket": prod.exports["upload_bucket"],
+        "name": "uploads",
+        "filter": {"prefix": "uploads/"},
+    }
 
 
 def test_failure_queue_alarm_watches_the_pipelines_queue(prod: Evaluation) -> None:
@@ -217,10 +306,9 @@ def test_every_description_says_what_why_three_checks_and_the_dashboard(
     ev: Evaluation = request.getfixturevalue(stack)
     url = ev.exports["dashboard_url"]
     for spec in ALARMS:
-        name = f"imagepipe-{stack}-{spec.id}-{spec.tier.value}"
-        if name not in alarms(ev):
+        if f"imagepipe-{stack}-{spec.id}-{spec.tier.value}" not in alarms(ev):
             continue
-        text = alarms(ev)[name]["alarmDescription"]
+        text = paging(ev, spec)["alarmDescription"]
         assert spec.what in text and f"Why it matters: {spec.why}" in text
         assert [line[:3] for line in text.splitlines() if line[:2] in ("1.", "2.", "3.")] == ["1. ", "2. ", "3. "]
         assert f"Dashboard: {url}" in text
@@ -248,8 +336,9 @@ def test_dashboard_has_every_pipeline_health_widget(dev: Evaluation) -> None:
 
 
 def test_alarm_status_widget_lists_every_alarm(prod: Evaluation) -> None:
+    # The alarms that page: a condition behind a composite would show red in every quiet hour.
     listed = widgets(prod)["Alarm status"]["properties"]["alarms"]
-    assert sorted(listed) == sorted(r.outputs["arn"] for r in prod.of_type(ALARM))
+    assert sorted(listed) == sorted(paging_resource(prod, spec).outputs["arn"] for spec in ALARMS)
 
 
 def test_duration_widget_marks_the_timeout(prod: Evaluation) -> None:
