@@ -51,7 +51,12 @@ class ProcessorResources:
 
 
 def processor_policy(r: ProcessorResources) -> PolicyDocument:
-    """Exactly what the handler uses, on exactly its own resources."""
+    """Exactly what the handler calls, on exactly its own resources.
+
+    S3 and DynamoDB grants are proven against the calls the handler makes
+    (tests/handler/test_role_grants_match_calls.py); logs, SQS, KMS and X-Ray are used by Lambda
+    on the function's behalf.
+    """
     statements: list[dict[str, Any]] = [
         {
             "Sid": "ReadUploads",
@@ -59,6 +64,16 @@ def processor_policy(r: ProcessorResources) -> PolicyDocument:
             # GetObjectVersion: the handler reads the version named in the event.
             "Action": ["s3:GetObject", "s3:GetObjectVersion"],
             "Resource": f"{r.upload_bucket_arn}/{contract.UPLOAD_PREFIX}*",
+        },
+        {
+            "Sid": "ListUploadsForMissingKeys",
+            "Effect": "Allow",
+            # Never called: with it S3 answers a read of a deleted upload with 404 NoSuchKey, which
+            # the handler skips, instead of 403 AccessDenied, which would page on-call. The prefix
+            # condition keeps the listing itself to uploads/.
+            "Action": "s3:ListBucket",
+            "Resource": r.upload_bucket_arn,
+            "Condition": {"StringLike": {"s3:prefix": f"{contract.UPLOAD_PREFIX}*"}},
         },
         {
             "Sid": "WriteRenditions",
@@ -75,8 +90,9 @@ def processor_policy(r: ProcessorResources) -> PolicyDocument:
         {
             "Sid": "ImageMetadata",
             "Effect": "Allow",
-            "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
-            "Resource": [r.table_arn, f"{r.table_arn}/index/*"],
+            # The handler reads and conditionally writes one item per upload; it never queries the index.
+            "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
+            "Resource": r.table_arn,
         },
         {
             "Sid": "SendToFailureQueue",

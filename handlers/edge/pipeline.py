@@ -59,8 +59,10 @@ from handlers.telemetry.logger import log_event
 from handlers.timestamps import iso_utc
 
 _logger = logging.getLogger(__name__)
-# S3 says AccessDenied, DynamoDB and KMS AccessDeniedException: one code for one alarm.
-_ACCESS_DENIED_CODES: Final = frozenset({ERROR_CODE_ACCESS_DENIED, "AccessDeniedException"})
+# S3 says AccessDenied, DynamoDB and KMS AccessDeniedException, and a bare HTTP 403 (HEAD
+# requests, some proxies and emulators) comes as "403" or "Forbidden": one code for one alarm.
+_ACCESS_DENIED_CODES: Final = frozenset({ERROR_CODE_ACCESS_DENIED, "AccessDeniedException", "403", "Forbidden"})
+_HTTP_FORBIDDEN: Final = 403
 
 
 @dataclass
@@ -179,8 +181,8 @@ class Pipeline:
                 self._reject(attempt, EventRejectReason.INVALID_KEY.value, str(exc))
             except Rejected as exc:
                 self._reject(attempt, exc.reason.value, exc.detail)
-            except SourceMissing:
-                self._skip(attempt, SkipReason.SOURCE_MISSING)
+            except SourceMissing as exc:
+                self._skip(attempt, SkipReason.SOURCE_MISSING, detail=str(exc))
         except Exception as exc:
             return self._fail(attempt, exc)
         return None
@@ -243,8 +245,9 @@ class Pipeline:
         fields = {**attempt.log_fields(), FIELD_REASON: reason, FIELD_DETAIL: detail or None}
         log_event(_logger, Level.WARNING, LogEvent.REJECTED, fields)
 
-    def _skip(self, attempt: _Attempt, reason: SkipReason) -> None:
-        log_event(_logger, Level.INFO, LogEvent.SKIPPED, {**attempt.log_fields(), FIELD_REASON: reason.value})
+    def _skip(self, attempt: _Attempt, reason: SkipReason, detail: str | None = None) -> None:
+        fields = {**attempt.log_fields(), FIELD_REASON: reason.value, FIELD_DETAIL: detail}
+        log_event(_logger, Level.INFO, LogEvent.SKIPPED, fields)
 
     def _fail(self, attempt: _Attempt, exc: Exception) -> RecordFailure:
         error_type, error_code = type(exc).__name__, _error_code(exc)
@@ -280,7 +283,8 @@ def _stale(recorded: Recorded, sequencer: str) -> SkipReason | None:
 def _error_code(exc: Exception) -> str:
     if isinstance(exc, ClientError):
         code = str(exc.response.get("Error", {}).get("Code") or "Unknown")
-        return ERROR_CODE_ACCESS_DENIED if code in _ACCESS_DENIED_CODES else code
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return ERROR_CODE_ACCESS_DENIED if code in _ACCESS_DENIED_CODES or status == _HTTP_FORBIDDEN else code
     return type(exc).__name__
 
 

@@ -7,12 +7,18 @@ import pytest
 from botocore.exceptions import ClientError
 
 
-def client_error(code: str, operation: str) -> ClientError:
-    return ClientError({"Error": {"Code": code, "Message": f"injected {code}"}}, operation)
+def client_error(code: str, operation: str, http_status: int = 400) -> ClientError:
+    return ClientError(
+        {
+            "Error": {"Code": code, "Message": f"injected {code}"},
+            "ResponseMetadata": {"HTTPStatusCode": http_status},
+        },
+        operation,
+    )
 
 
 def fail_call(
-    monkeypatch: pytest.MonkeyPatch, client: Any, method: str, code: str, on_call: int = 1
+    monkeypatch: pytest.MonkeyPatch, client: Any, method: str, code: str, on_call: int = 1, http_status: int = 400
 ) -> Callable[[], None]:
     """Make the n-th call of ``client.method`` raise ``code``; returns a function that heals it."""
     real = getattr(client, method)
@@ -22,7 +28,7 @@ def fail_call(
         nonlocal calls
         calls += 1
         if calls == on_call:
-            raise client_error(code, method)
+            raise client_error(code, method, http_status)
         return real(**request)
 
     monkeypatch.setattr(client, method, failing)

@@ -4,11 +4,13 @@ import pytest
 
 from handlers.contract import ImageStatus
 from handlers.edge.outcomes import EventRejectReason, SkipReason
-from handlers.telemetry.events import FIELD_DETAIL, FIELD_EVENT, FIELD_KEY, FIELD_REASON, LogEvent
+from handlers.image_processor import aws_clients
+from handlers.telemetry.events import FIELD_DETAIL, FIELD_EVENT, FIELD_KEY, FIELD_LEVEL, FIELD_REASON, Level, LogEvent
 from localrun.s3_events import s3_event, s3_test_event
 from tests.handler import images
 from tests.handler.conftest import LogLines
 from tests.handler.deployment import UPLOAD_BUCKET, Deployment
+from tests.handler.failures import fail_call
 
 
 @pytest.mark.parametrize(
@@ -111,6 +113,22 @@ def test_upload_deleted_before_it_was_read_is_skipped(aws: Deployment, log_lines
     aws.invoke(upload.event())
     # THEN nothing is recorded and nothing retried: there is nothing left to process
     assert aws.items() == []
-    assert [(line[FIELD_EVENT], line[FIELD_REASON]) for line in log_lines()] == [
-        (LogEvent.SKIPPED, SkipReason.SOURCE_MISSING)
+    (line,) = log_lines()
+    assert (line[FIELD_EVENT], line[FIELD_REASON]) == (LogEvent.SKIPPED, SkipReason.SOURCE_MISSING)
+    assert line[FIELD_DETAIL] == (f"s3://{UPLOAD_BUCKET}/{upload.key} version {upload.version_id} no longer exists")
+
+
+@pytest.mark.parametrize("code", ["NoSuchKey", "NoSuchVersion", "404"])
+def test_every_not_found_answer_means_the_source_is_gone(
+    aws: Deployment, log_lines: LogLines, monkeypatch: pytest.MonkeyPatch, code: str
+) -> None:
+    # GIVEN S3 answering the read with not-found (what it says once the role may list uploads/)
+    upload = aws.upload("gone.jpg", images.jpeg((400, 200)))
+    fail_call(monkeypatch, aws_clients().s3, "get_object", code, http_status=404)
+    # WHEN its event arrives
+    aws.invoke(upload.event())  # no TransientError: no retry, nothing for the failure queue
+    # THEN it is skipped as gone, with no failed item and no ERROR line
+    assert aws.items() == []
+    assert [(line[FIELD_LEVEL], line[FIELD_REASON]) for line in log_lines()] == [
+        (Level.INFO, SkipReason.SOURCE_MISSING)
     ]

@@ -98,6 +98,42 @@ def test_access_denied_on_s3_is_logged_with_its_error_code(
     assert (line[FIELD_ERROR_TYPE], line[FIELD_ERROR_CODE]) == ("ClientError", ERROR_CODE_ACCESS_DENIED)
 
 
+@pytest.mark.parametrize(
+    ("code", "http_status"),
+    [("403", 403), ("Forbidden", 403), ("SignatureDoesNotMatch", 403)],
+    ids=["bare-403", "forbidden", "other-code-with-http-403"],
+)
+def test_any_http_403_from_s3_is_logged_as_access_denied(
+    aws: Deployment, monkeypatch: pytest.MonkeyPatch, log_lines: LogLines, code: str, http_status: int
+) -> None:
+    # GIVEN S3 answering the read with an HTTP 403 that does not say AccessDenied
+    upload = aws.upload("landscape.jpg", images.jpeg((800, 400)))
+    fail_call(monkeypatch, aws_clients().s3, "get_object", code, http_status=http_status)
+    # WHEN the handler runs
+    with pytest.raises(TransientError) as raised:
+        aws.invoke(upload.event())
+    # THEN it is recorded and logged under AccessDenied, where the access-denied metric counts it
+    assert [f.error_code for f in raised.value.failures] == [ERROR_CODE_ACCESS_DENIED]
+    (line,) = log_lines()
+    assert (line[FIELD_EVENT], line[FIELD_ERROR_CODE]) == (LogEvent.FAILED, ERROR_CODE_ACCESS_DENIED)
+    item = aws.item(upload.key)
+    assert item is not None and item["error_code"] == ERROR_CODE_ACCESS_DENIED
+
+
+def test_other_http_errors_keep_their_own_code(
+    aws: Deployment, monkeypatch: pytest.MonkeyPatch, log_lines: LogLines
+) -> None:
+    # GIVEN S3 throttling the read (HTTP 503 SlowDown)
+    upload = aws.upload("landscape.jpg", images.jpeg((800, 400)))
+    fail_call(monkeypatch, aws_clients().s3, "get_object", "SlowDown", http_status=503)
+    # WHEN the handler runs
+    with pytest.raises(TransientError):
+        aws.invoke(upload.event())
+    # THEN the line says SlowDown, not AccessDenied: throttling is not a permissions problem
+    (line,) = log_lines()
+    assert line[FIELD_ERROR_CODE] == "SlowDown"
+
+
 def test_access_denied_on_dynamodb_is_logged_with_the_same_error_code(
     aws: Deployment, monkeypatch: pytest.MonkeyPatch, log_lines: LogLines
 ) -> None:

@@ -72,7 +72,8 @@ def test_function_runs_python_312_with_json_logs(dev: Evaluation) -> None:
 def test_function_size_and_concurrency_come_from_stack_config(dev: Evaluation, prod: Evaluation) -> None:
     assert (function(dev)["memorySize"], function(dev)["timeout"]) == (1024, 60)
     assert function(dev)["architectures"] == ["arm64"]
-    assert function(dev)["reservedConcurrentExecutions"] == 5
+    # Dev reserves nothing: new accounts' reduced quota refuses any reservation (AWS keeps 100 unreserved).
+    assert "reservedConcurrentExecutions" not in function(dev)
     assert function(prod)["reservedConcurrentExecutions"] == 50
 
 
@@ -123,8 +124,18 @@ def test_metadata_table_is_on_demand_recoverable_and_encrypted(dev: Evaluation) 
     table = dev.one("aws:dynamodb/table:Table").inputs
     assert table["billingMode"] == "PAY_PER_REQUEST"
     assert table["pointInTimeRecovery"] == {"enabled": True}
-    assert table["serverSideEncryption"]["enabled"] is True
     assert table["hashKey"] == contract.TABLE_HASH_KEY
+
+
+def test_without_a_kms_key_each_service_encrypts_with_its_own_key_not_the_aws_managed_one(dev: Evaluation) -> None:
+    # What the README and the kmsKeyArn help text promise for an empty kmsKeyArn.
+    # DynamoDB: no SSE block is its AWS-owned key; enabled=true without a key would be the aws/dynamodb KMS key.
+    assert "serverSideEncryption" not in dev.one("aws:dynamodb/table:Table").inputs
+    sse = dev.of_type("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+    assert [s.inputs["rules"][0]["applyServerSideEncryptionByDefault"] for s in sse] == [{"sseAlgorithm": "AES256"}] * 2
+    queue = dev.one("aws:sqs/queue:Queue").inputs
+    assert (queue.get("sqsManagedSseEnabled"), queue.get("kmsMasterKeyId")) == (True, None)
+    assert "kmsKeyId" not in dev.one("aws:cloudwatch/logGroup:LogGroup").inputs
 
 
 def test_metadata_table_indexes_one_users_uploads_by_time(dev: Evaluation) -> None:
@@ -169,13 +180,16 @@ def test_role_writes_only_its_own_log_group(dev: Evaluation) -> None:
 def test_role_uses_only_its_table_and_its_indexes(dev: Evaluation) -> None:
     table_arn = dev.one("aws:dynamodb/table:Table").outputs["arn"]
     metadata = processor_statements(dev)["ImageMetadata"]
-    assert metadata["Action"] == [
-        "dynamodb:GetItem",
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:Query",
-    ]
-    assert metadata["Resource"] == [table_arn, f"{table_arn}/index/*"]
+    assert metadata["Action"] == ["dynamodb:GetItem", "dynamodb:PutItem"]
+    assert metadata["Resource"] == [table_arn]
+
+
+def test_role_may_list_only_the_upload_prefix_so_a_deleted_upload_reads_as_not_found(dev: Evaluation) -> None:
+    # Without s3:ListBucket S3 answers a GET of a deleted key with 403 AccessDenied, which pages on-call.
+    listing = processor_statements(dev)["ListUploadsForMissingKeys"]
+    assert listing["Action"] == ["s3:ListBucket"]
+    assert listing["Resource"] == [uploads(dev).outputs["arn"]]
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": "uploads/*"}}
 
 
 def test_role_sends_only_to_its_failure_queue(dev: Evaluation) -> None:
@@ -185,7 +199,14 @@ def test_role_sends_only_to_its_failure_queue(dev: Evaluation) -> None:
 
 
 def test_role_has_exactly_the_statements_the_handler_needs(dev: Evaluation, prod: Evaluation) -> None:
-    needed = {"ReadUploads", "WriteRenditions", "WriteOwnLogs", "ImageMetadata", "SendToFailureQueue"}
+    needed = {
+        "ReadUploads",
+        "ListUploadsForMissingKeys",
+        "WriteRenditions",
+        "WriteOwnLogs",
+        "ImageMetadata",
+        "SendToFailureQueue",
+    }
     assert set(processor_statements(dev)) == needed
     assert set(processor_statements(prod)) == needed | {"XRayTraces"}
     assert all(s["Effect"] == "Allow" for s in processor_statements(prod).values())
