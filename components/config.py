@@ -304,7 +304,8 @@ KEYS: Final[tuple[Key, ...]] = (
     Key("alarmThresholds", "object", "{}", "alarm thresholds by alarm id (docs/alerts.md lists them)", _thresholds),
     Key("expectTraffic", "bool", "false", "alarm when no images arrive (prod)", _bool),
     Key("noTrafficMinutes", "int", "60", "silence that counts as no traffic (min)", lambda k, r: _int(k, r, 5, 1440)),
-    Key("kmsKeyArn", "string", "", "KMS key for SSE-KMS on buckets and table (empty: AES256)", _optional_arn),
+    Key("kmsKeyArn", "string", "",
+        "customer KMS key for buckets, table, queue and logs (empty: each service's own key)", _optional_arn),
 )  # fmt: skip
 _BY_NAME: Final = {k.name: k for k in KEYS}
 DEFAULT_RENDITIONS_JSON: Final = json.dumps([s.to_json() for s in DEFAULT_RENDITIONS])

@@ -139,7 +139,11 @@ class ImagePipeline(pulumi.ComponentResource):
                 )
             ],
             point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=True),
-            server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(enabled=True, kms_key_arn=kms),
+            # Without a customer key DynamoDB encrypts with its AWS-owned key (no KMS charges), as S3 uses
+            # AES256 and SQS its own SSE; enabled=True with no key would pick the AWS-managed KMS key.
+            server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(enabled=True, kms_key_arn=kms)
+            if kms
+            else None,
             # The table is the record of every upload: only disposable stacks may delete it.
             deletion_protection_enabled=not self._args.storage.force_destroy,
             tags=self._tags,
