@@ -5,9 +5,10 @@ buckets with versioning, the metadata table with its user index, the failure que
 samples under ``uploads/demo-user/``, and hands ``handlers.image_processor.handler`` the events S3
 would send, in-process, the way Lambda's asynchronous invoke would (retries, then the failure
 queue). The handler's environment comes from ``components.lambda_environment.handler_environment``,
-the function the stack itself uses. It prints what happened to each image and copies the
-renditions into the output folder. Nothing leaves the machine; the emulator, the environment
-and the logging setup are gone when ``main`` returns.
+the function the stack itself uses. It prints what happened to each image, copies the
+renditions into the output folder (emptied first; see ``localrun.output_folder``) and writes a
+contact sheet there, ``index.html``, that shows it all. Nothing leaves the machine; the emulator,
+the environment and the logging setup are gone when ``main`` returns.
 """
 
 import argparse
@@ -21,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from components.config import ConfigError, StackConfig, load_stack_file
+from components.config import ROOT, ConfigError, StackConfig, load_stack_file
 from components.lambda_environment import handler_environment
 from components.naming import Naming
 from handlers import contract
@@ -29,14 +30,19 @@ from handlers.edge.keys import image_id_for
 from handlers.edge.metadata import decode_item
 from handlers.image_processor import handler, reset_aws_clients
 from handlers.telemetry.logger import ROOT_LOGGER_NAME
+from localrun import contact_sheet
 from localrun.emulator import REGION, LocalAws, LocalLambdaContext, local_aws, patched_environ
 from localrun.log_capture import captured_stdout_lines
 from localrun.metrics_report import read_metrics, render_metrics
+from localrun.output_folder import NotDemoFolder, claim_output_folder
 from localrun.provisioning import create_metadata_table, create_versioned_bucket
+from localrun.results import DemoReport, ImageResult
 from localrun.s3_events import S3Event, Sequencers, object_created_record, s3_event, s3_test_event
-from localrun.samples import Sample, samples
+from localrun.samples import samples
 
 DEMO_USER = "demo-user"
+# Inside the repository and ignored by git: the demo's own, emptied even without the marker.
+DEFAULT_OUT = ROOT / "out" / "demo"
 FAILED = "failed"  # the event ended in the failure queue
 
 
@@ -48,23 +54,17 @@ class Resources:
     failure_queue_url: str
 
 
-@dataclass(frozen=True)
-class ImageResult:
-    sample: Sample
-    key: str
-    status: str
-    item: dict[str, Any]
-    files: tuple[Path, ...]
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m localrun.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--stack", default="dev", help="stack whose Pulumi.<stack>.yaml configures the handler")
-    parser.add_argument("--out", default="out/demo", type=Path, help="folder the renditions are copied to")
+    parser.add_argument(
+        "--out", default=DEFAULT_OUT, type=Path, help="folder for the renditions and index.html, emptied first"
+    )
     args = parser.parse_args(argv)
     try:
         config = load_stack_file(args.stack)
-    except ConfigError as exc:
+        claim_output_folder(args.out, project_owned=args.out.resolve() == DEFAULT_OUT.resolve())
+    except (ConfigError, NotDemoFolder) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
@@ -82,11 +82,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             finally:
                 reset_aws_clients()
 
-    _print_summary(results, redelivered_unchanged, args.out)
+    report = DemoReport(
+        stack=config.stack,
+        upload_prefix=f"{contract.UPLOAD_PREFIX}{DEMO_USER}/",
+        results=tuple(results),
+        redelivered_unchanged=redelivered_unchanged,
+        metric_namespace=Naming(config.project, config.stack).metric_namespace,
+        metrics=tuple(read_metrics(logs.lines)),
+    )
+    _print_summary(report.results, report.redelivered_unchanged, args.out)
     print()
-    print(render_metrics(read_metrics(logs.lines), Naming(config.project, config.stack).metric_namespace))
-    expected = all(r.status == r.sample.expected for r in results) and redelivered_unchanged
-    return 0 if expected else 1
+    print(render_metrics(report.metrics, report.metric_namespace))
+    sheet = args.out / contact_sheet.FILE_NAME
+    sheet.write_text(contact_sheet.render_contact_sheet(report, args.out.resolve()), encoding="utf-8")
+    print()
+    print(f"open {sheet} to see each sample's outcome and renditions, and these metrics")
+    return 0 if report.as_expected else 1
 
 
 def _provision(aws: LocalAws, naming: Naming) -> Resources:
@@ -177,7 +188,7 @@ def _failure_record(event: S3Event, error: Exception | None) -> dict[str, Any]:
     }
 
 
-def _print_summary(results: list[ImageResult], redelivered_unchanged: bool, out: Path) -> None:
+def _print_summary(results: Sequence[ImageResult], redelivered_unchanged: bool, out: Path) -> None:
     print()
     print("summary:")
     for r in results:

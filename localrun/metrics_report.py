@@ -22,20 +22,21 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
+def describe(reading: MetricReading) -> str:
+    """What the metric recorded, in words: a count, a summary of the datapoints, or the default."""
+    points = reading.result.datapoints
+    if reading.result.default_applied:
+        return f"{_fmt(points[0])} (default: no line matched)"
+    if not points:
+        return "no data"
+    if reading.metric.value == "1":
+        return _fmt(sum(points))
+    return f"{len(points)} datapoints, min {_fmt(min(points))}, max {_fmt(max(points))}, sum {_fmt(sum(points))}"
+
+
 def render_metrics(readings: Sequence[MetricReading], namespace: str) -> str:
     out = [f"metrics the CloudWatch filters would record from these log lines (namespace {namespace}):"]
     for r in readings:
-        points = r.result.datapoints
-        if r.result.default_applied:
-            shown = f"{_fmt(points[0])} (default: no line matched)"
-        elif not points:
-            shown = "no data"
-        elif r.metric.value == "1":
-            shown = f"{_fmt(sum(points))}"
-        else:
-            shown = (
-                f"{len(points)} datapoints, min {_fmt(min(points))}, max {_fmt(max(points))}, sum {_fmt(sum(points))}"
-            )
-        out.append(f"  {r.metric.name:<20} {r.metric.unit.value:<13} {shown}")
+        out.append(f"  {r.metric.name:<20} {r.metric.unit.value:<13} {describe(r)}")
         out.append(f"  {'':<20} {'':<13} filter {r.metric.filter_pattern}")
     return "\n".join(out)

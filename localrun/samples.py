@@ -57,18 +57,59 @@ def harbour_photo(size: tuple[int, int] = (2048, 1365)) -> Image.Image:
     return Image.blend(sky.filter(ImageFilter.GaussianBlur(1.2)), noise, 0.06)
 
 
-def samples() -> list[Sample]:
-    landscape = harbour_photo()
+def lighthouse_photo(size: tuple[int, int] = (800, 1200)) -> Image.Image:
+    """Midday on a headland, upright and taller than wide: blue sky above, a lighthouse, green grass below."""
+    width, height = size
+    horizon = int(height * 0.58)
+    ramp = Image.linear_gradient("L").resize((width, horizon))  # 0 at the top of the sky, 255 at the horizon
+    sky = Image.merge(
+        "RGB",
+        (ramp.point(lambda v: 40 + v * 0.5), ramp.point(lambda v: 90 + v * 0.45), ramp.point(lambda v: 170 + v * 0.25)),
+    )
+    ramp = Image.linear_gradient("L").resize((width, height - horizon))  # darker towards the photographer
+    grass = Image.merge(
+        "RGB",
+        (ramp.point(lambda v: 90 - v * 0.25), ramp.point(lambda v: 150 - v * 0.3), ramp.point(lambda v: 60 - v * 0.15)),
+    )
+    scene = Image.new("RGB", size)
+    scene.paste(sky, (0, 0))
+    scene.paste(grass, (0, horizon))
+    draw = ImageDraw.Draw(scene)
+    sun = (int(width * 0.78), int(height * 0.2))
+    draw.ellipse((sun[0] - 45, sun[1] - 45, sun[0] + 45, sun[1] + 45), fill=(255, 244, 200))
+    x, base, top, half = int(width * 0.36), int(height * 0.7), int(height * 0.3), int(width * 0.06)
+    draw.polygon(
+        [(x - half * 1.4, base), (x - half, top), (x + half, top), (x + half * 1.4, base)], fill=(236, 236, 230)
+    )
+    for band in range(1, 4):  # three red bands
+        y = top + (base - top) * band // 4
+        draw.rectangle((x - half * 1.5, y - 22, x + half * 1.5, y + 22), fill=(190, 40, 40))
+    draw.rectangle((x - half * 2, base - 6, x + half * 2, base + 14), fill=(120, 112, 100))  # the stone footing
+    draw.rectangle((x - half * 0.8, top - 60, x + half * 0.8, top), fill=(250, 220, 120))  # the lantern
+    draw.polygon([(x - half * 1.1, top - 60), (x, top - 110), (x + half * 1.1, top - 60)], fill=(60, 60, 64))
+    noise = Image.effect_noise(size, 18).convert("RGB")
+    return Image.blend(scene.filter(ImageFilter.GaussianBlur(1.2)), noise, 0.06)
+
+
+def as_phone_stores_it(upright: Image.Image) -> tuple[Image.Image, bytes]:
+    """The sensor's sideways pixels and the EXIF that tells viewers to turn them upright again (Orientation 6)."""
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = _ROTATE_90_CW
+    return upright.transpose(Image.Transpose.ROTATE_90), exif.tobytes()
+
+
+def samples() -> list[Sample]:
+    landscape = harbour_photo()
+    portrait, exif = as_phone_stores_it(lighthouse_photo())
     logo = Image.new("RGBA", (640, 320), (0, 0, 0, 0))
     ImageDraw.Draw(logo).rounded_rectangle((20, 20, 620, 300), radius=60, fill=(20, 150, 110, 230))
     whole = _encode(harbour_photo((800, 533)), "JPEG", quality=85)
     return [
         Sample("harbour-at-dusk.jpg", _encode(landscape, "JPEG", quality=88), "image/jpeg",
                "landscape photo, 2048x1365", ImageStatus.COMPLETED),
-        Sample("phone-portrait.jpg", _encode(landscape.resize((1200, 800)), "JPEG", exif=exif.tobytes()),
-               "image/jpeg", "stored 1200x800, EXIF says rotate 90 degrees", ImageStatus.COMPLETED),
+        Sample("phone-portrait.jpg", _encode(portrait, "JPEG", quality=88, exif=exif), "image/jpeg",
+               "portrait photo stored sideways as a phone does (1200x800, EXIF Orientation 6: turn 90 degrees "
+               "clockwise); upright it is 800x1200, sky at the top", ImageStatus.COMPLETED),
         Sample("logo.png", _encode(logo, "PNG"), "image/png", "PNG with transparency", ImageStatus.COMPLETED),
         Sample("cut-short.jpg", whole[: len(whole) // 3], "image/jpeg",
                "JPEG cut off after a third of its bytes", ImageStatus.REJECTED),

@@ -1,18 +1,29 @@
 """The local demo runs the dev stack's pipeline end to end and leaves nothing behind."""
 
 import contextlib
+import html
 import io
 import os
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from PIL import Image
 
-from handlers.contract import ImageStatus
+from components.monitoring.catalogue import LOG_METRICS
+from handlers.contract import UPLOAD_PREFIX, ImageStatus
+from handlers.edge.keys import image_id_for
 from localrun.demo import DEMO_USER, main
-from localrun.samples import samples
+from localrun.output_folder import MARKER
+from localrun.samples import Sample, samples
+from tests.localrun.page import Page, read_page
+from tests.localrun.scene import is_grass, is_sky, read_scene
+
+# What an earlier run left in the output folder; this run must not show or keep any of it.
+STALE = ("renditions/demo-user/0ld-image/0ld-version/preview.jpg", "notes-from-an-earlier-run.txt")
 
 
 @dataclass(frozen=True)
@@ -24,29 +35,58 @@ class DemoRun:
     environment_after: dict[str, str]
     threads_before: int
     threads_after: int
+    samples: tuple[Sample, ...]
+    """The samples the demo uploads (drawing them takes a second, so once per module)."""
+
+    @property
+    def page_source(self) -> str:
+        return (self.out / "index.html").read_text(encoding="utf-8")
+
+    @property
+    def page(self) -> Page:
+        return read_page(self.page_source)
+
+    def summary_line(self, file_name: str) -> str:
+        """The line of the printed summary that gives the sample's status."""
+        summary = self.output.split("\nsummary:\n", 1)[1].splitlines()
+        (line,) = [line for line in summary if line[11:].startswith(f"{file_name}  (")]
+        return line
+
+    def printed_metric(self, name: str) -> str:
+        """What the printed metrics section says the metric recorded."""
+        metrics = self.output.split("metrics the CloudWatch filters would record", 1)[1].splitlines()
+        (line,) = [line for line in metrics if line.split()[:1] == [name]]
+        return line.split(None, 2)[2]
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
-    """One run of ``python -m localrun.demo --stack dev`` (it takes a few seconds), observed from outside."""
+    """One run of ``python -m localrun.demo --stack dev`` (it takes a few seconds), observed from outside.
+
+    Its output folder is one an earlier run wrote: it has the demo's marker and stale files.
+    """
     out = tmp_path_factory.mktemp("demo")
+    (out / MARKER).write_text("written by an earlier run")
+    for stale in STALE:
+        (out / stale).parent.mkdir(parents=True, exist_ok=True)
+        (out / stale).write_bytes(b"stale")
     environment_before, threads_before = dict(os.environ), threading.active_count()
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         code = main(["--stack", "dev", "--out", str(out)])
+    threads_after = threading.active_count()
     return DemoRun(
-        code, printed.getvalue(), out, environment_before, dict(os.environ), threads_before, threading.active_count()
-    )
+        code, printed.getvalue(), out, environment_before, dict(os.environ), threads_before, threads_after,
+        tuple(samples()),
+    )  # fmt: skip
 
 
 def test_demo_reports_each_sample_with_its_expected_status(demo: DemoRun) -> None:
     # WHEN the demo has run on the dev stack
-    summary = demo.output.split("\nsummary:\n", 1)[1].splitlines()
     # THEN it succeeded and the summary gives each sample the status it should have
     assert demo.code == 0
-    for sample in samples():
-        (line,) = [line for line in summary if line.startswith(f"{sample.expected:<9}  {sample.file_name}  (")]
-        assert line
+    for sample in demo.samples:
+        assert demo.summary_line(sample.file_name).startswith(f"{sample.expected:<9}  {sample.file_name}  (")
 
 
 def test_demo_shows_a_redelivered_event_changes_nothing(demo: DemoRun) -> None:
@@ -56,7 +96,7 @@ def test_demo_shows_a_redelivered_event_changes_nothing(demo: DemoRun) -> None:
 def test_demo_copies_the_renditions_of_every_completed_sample(demo: DemoRun) -> None:
     # THEN each completed sample has one folder of renditions under renditions/demo-user/, readable images
     copied = sorted((demo.out / "renditions" / DEMO_USER).rglob("*.*"))
-    completed = [s for s in samples() if s.expected == ImageStatus.COMPLETED]
+    completed = [s for s in demo.samples if s.expected == ImageStatus.COMPLETED]
     assert len({path.parent for path in copied}) == len(completed)
     assert {path.name for path in copied} >= {"thumbnail.jpg", "small.webp", "preview.jpg", "preview.png"}
     for path in copied:
@@ -79,15 +119,108 @@ def test_unknown_stack_is_an_error_not_a_traceback(tmp_path: Path, capsys: pytes
 
 def test_demo_prints_the_metrics_the_filters_would_record_from_its_log_lines(demo: DemoRun) -> None:
     # WHEN the demo has run, THEN its metrics section counts what the summary shows happened
-    metrics = demo.output.split("metrics the CloudWatch filters would record", 1)[1].splitlines()
-    completed = sum(1 for s in samples() if s.expected == ImageStatus.COMPLETED)
-    rejected = sum(1 for s in samples() if s.expected == ImageStatus.REJECTED)
+    completed = sum(1 for s in demo.samples if s.expected == ImageStatus.COMPLETED)
+    rejected = sum(1 for s in demo.samples if s.expected == ImageStatus.REJECTED)
+    assert demo.printed_metric("SuccessfulProcesses") == str(completed)
+    assert demo.printed_metric("RejectedUploads") == str(rejected)
+    assert demo.printed_metric("LambdaErrors") == "0 (default: no line matched)"
+    assert demo.printed_metric("ImageProcessingTime").startswith(f"{completed} datapoints")
 
-    def reading(name: str) -> str:
-        (line,) = [line for line in metrics if line.split()[:1] == [name]]
-        return line.split(None, 2)[2]
 
-    assert reading("SuccessfulProcesses") == str(completed)
-    assert reading("RejectedUploads") == str(rejected)
-    assert reading("LambdaErrors") == "0 (default: no line matched)"
-    assert reading("ImageProcessingTime").startswith(f"{completed} datapoints")
+def test_demo_empties_its_output_folder_of_an_earlier_runs_files(demo: DemoRun) -> None:
+    # GIVEN the output folder held an earlier run's files, WHEN the demo has run, THEN they are gone
+    assert [stale for stale in STALE if (demo.out / stale).exists()] == []
+    # AND the folder stays marked as the demo's, so the next run may empty it again
+    assert (demo.out / MARKER).is_file()
+    assert {path.name for path in demo.out.iterdir()} == {MARKER, "index.html", "renditions"}
+
+
+def test_demo_refuses_an_output_folder_it_did_not_make_and_leaves_it_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN a folder of someone's files, as --out ~ or --out . would name
+    (tmp_path / "thesis.tex").write_text("years of work")
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "holiday.jpg").write_bytes(b"jpeg")
+    before = sorted((p.relative_to(tmp_path), p.is_file() and p.read_bytes()) for p in tmp_path.rglob("*"))
+    # WHEN the demo is pointed at it
+    code = main(["--stack", "dev", "--out", str(tmp_path)])
+    # THEN it stops with an error naming the folder, before doing anything, and the folder is as it was
+    assert code == 2
+    captured = capsys.readouterr()
+    assert f"error: refusing to empty {tmp_path}: it is not empty and has no {MARKER} file" in captured.err
+    assert captured.out == ""
+    assert sorted((p.relative_to(tmp_path), p.is_file() and p.read_bytes()) for p in tmp_path.rglob("*")) == before
+
+
+def test_phone_portrait_renditions_come_out_upright(demo: DemoRun) -> None:
+    # GIVEN the phone photo, stored sideways with EXIF Orientation 6
+    folder = demo.out / "renditions" / DEMO_USER / image_id_for(f"{UPLOAD_PREFIX}{DEMO_USER}/phone-portrait.jpg")
+    renditions = sorted(path for path in folder.rglob("*") if path.is_file())
+    names = {f"{name}.{ext}" for name in ("thumbnail", "small", "preview") for ext in ("jpg", "webp")}
+    assert {path.name for path in renditions} == names
+    for path in renditions:
+        with Image.open(path) as image:
+            # THEN every rendition is a 2:3 portrait, taller than wide
+            width, height = image.size
+            assert height > width and abs(width / height - 2 / 3) < 0.01, (path.name, image.size)
+            # AND the right way up: sky along the top, grass along the bottom, the lighthouse left of centre
+            scene = read_scene(image)
+        assert is_sky(scene.top), (path.name, scene)
+        assert is_grass(scene.bottom), (path.name, scene)
+        assert scene.red_left > 0 and scene.red_right == 0, (path.name, scene)
+
+
+def test_contact_sheet_lists_each_sample_with_its_status(demo: DemoRun) -> None:
+    # WHEN the demo has run, THEN its page has one card per sample, headed by its status and escaped file name
+    page, source = demo.page, demo.page_source
+    headings = [section.heading for section in page.sections[:-1]]
+    assert headings == [f"{sample.expected} {sample.file_name}" for sample in demo.samples]
+    for sample in demo.samples:
+        assert f"<code>{html.escape(sample.file_name)}</code>" in source
+        assert sample.description in page.sections[headings.index(f"{sample.expected} {sample.file_name}")].text
+
+
+def test_contact_sheet_shows_every_copied_rendition_with_its_size(demo: DemoRun) -> None:
+    # WHEN the demo has run
+    root = demo.out.resolve()
+    copied = sorted(path for path in (root / "renditions").rglob("*") if path.is_file())
+    figures = [
+        (image, caption)
+        for section in demo.page.sections
+        for image, caption in zip(section.images, section.captions, strict=True)
+    ]
+    # THEN each copied rendition is one <img> whose src resolves to it, inside the out folder
+    shown = [(root / unquote(image["src"])).resolve() for image, _ in figures]
+    assert sorted(shown) == copied
+    assert all(path.is_relative_to(root) for path in shown)
+    # AND its declared widthxheight are the file's pixels, its caption the file's real size and bytes
+    for (image, caption), path in zip(figures, shown, strict=True):
+        with Image.open(path) as rendition:
+            assert (int(image["width"]), int(image["height"])) == rendition.size
+            assert f"{rendition.width}x{rendition.height}, {path.stat().st_size:,} bytes" in caption
+
+
+def test_contact_sheet_gives_the_rejection_reason_the_summary_prints(demo: DemoRun) -> None:
+    # GIVEN the summary's reason and detail for the cut-short JPEG
+    match = re.search(r"\(reason: (\w+); (.+)\)$", demo.summary_line("cut-short.jpg"))
+    assert match and match[1] == "corrupt" and "truncated" in match[2]
+    # THEN its card on the page says the same, and shows no renditions
+    (card,) = [section for section in demo.page.sections if section.heading == "rejected cut-short.jpg"]
+    assert f"reason {match[1]} {match[2]}" in " ".join(card.text.split())
+    assert card.images == []
+
+
+def test_contact_sheet_holds_the_metrics_table_the_terminal_prints(demo: DemoRun) -> None:
+    # WHEN the demo has run, THEN the page ends with the metrics table
+    metrics = demo.page.sections[-1]
+    assert metrics.heading == "Metrics the CloudWatch filters would record from this run's log lines"
+    header, *rows = metrics.rows
+    assert header == ["metric", "unit", "recorded", "filter pattern"]
+    # THEN it has a row per log metric, recording what the terminal printed for it
+    assert [row[0] for row in rows] == [metric.name for metric in LOG_METRICS]
+    for (name, unit, recorded, pattern), metric in zip(rows, LOG_METRICS, strict=True):
+        assert (unit, pattern) == (metric.unit.value, metric.filter_pattern)
+        assert recorded == demo.printed_metric(name)
+    completed = sum(1 for s in demo.samples if s.expected == ImageStatus.COMPLETED)
+    assert {row[0]: row[2] for row in rows}["SuccessfulProcesses"] == str(completed)
