@@ -25,19 +25,21 @@ from typing import Any
 from components.config import ROOT, ConfigError, StackConfig, load_stack_file
 from components.lambda_environment import handler_environment
 from components.naming import Naming
+from emulated_aws.environment import REGION, patched_environ
+from emulated_aws.lambda_context import LocalLambdaContext
+from emulated_aws.provisioning import create_failure_queue, create_metadata_table, create_versioned_bucket
+from emulated_aws.s3_events import S3Event, Sequencers, object_created_record, s3_event, s3_test_event
+from emulated_aws.server import LocalAws, local_aws
 from handlers import contract
 from handlers.edge.keys import image_id_for
 from handlers.edge.metadata import decode_item
 from handlers.image_processor import handler, reset_aws_clients
 from handlers.telemetry.logger import ROOT_LOGGER_NAME
 from localrun import contact_sheet
-from localrun.emulator import REGION, LocalAws, LocalLambdaContext, local_aws, patched_environ
 from localrun.log_capture import captured_stdout_lines
 from localrun.metrics_report import read_metrics, render_metrics
 from localrun.output_folder import NotDemoFolder, claim_output_folder
-from localrun.provisioning import create_metadata_table, create_versioned_bucket
 from localrun.results import DemoReport, ImageResult
-from localrun.s3_events import S3Event, Sequencers, object_created_record, s3_event, s3_test_event
 from localrun.samples import samples
 
 DEMO_USER = "demo-user"
@@ -107,7 +109,7 @@ def _provision(aws: LocalAws, naming: Naming) -> Resources:
         create_versioned_bucket(s3, bucket, REGION)
     table = naming.name("images")
     create_metadata_table(dynamodb, table)
-    queue_url = sqs.create_queue(QueueName=naming.name("image-processor-failures"))["QueueUrl"]
+    queue_url = create_failure_queue(sqs, naming.name("image-processor-failures"))
     return Resources(upload_bucket, processed_bucket, table, queue_url)
 
 

@@ -13,8 +13,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from emulated_aws.environment import FAKE_AWS_ENVIRONMENT, REGION
 from handlers.telemetry.logger import ROOT_LOGGER_NAME
-from localrun.emulator import FAKE_AWS_ENVIRONMENT, REGION
 from tests.handler.deployment import Deployment, handler_environment
 
 # Never reach an emulator or real endpoint, nor use Lambda's own log format here.

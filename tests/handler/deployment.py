@@ -9,13 +9,14 @@ from typing import Any
 
 from PIL import Image
 
+from emulated_aws.environment import REGION
+from emulated_aws.lambda_context import FrozenLambdaContext
+from emulated_aws.provisioning import create_metadata_table, create_versioned_bucket
+from emulated_aws.s3_events import S3Event, Sequencers, object_created_record, s3_event
 from handlers import contract
 from handlers.edge.keys import image_id_for
 from handlers.edge.metadata import decode_item
 from handlers.image_processor import handler
-from localrun.emulator import REGION
-from localrun.provisioning import create_metadata_table, create_versioned_bucket
-from localrun.s3_events import S3Event, Sequencers, object_created_record, s3_event
 
 UPLOAD_BUCKET = "imagepipe-test-uploads"
 PROCESSED_BUCKET = "imagepipe-test-processed"
@@ -54,17 +55,6 @@ class Upload:
 
 
 @dataclass
-class FakeContext:
-    """Lambda's context object: a request id and a clock that does not move."""
-
-    aws_request_id: str = "c0ffee00-0000-4000-8000-000000000001"
-    remaining_ms: int = 60_000
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
-
-
-@dataclass
 class Deployment:
     s3: Any
     dynamodb: Any
@@ -92,8 +82,8 @@ class Deployment:
             event_time=datetime(2025, 3, 14, 9, 26, 53, 589000, tzinfo=UTC),
         )
 
-    def invoke(self, event: object, context: FakeContext | None = None) -> None:
-        handler(event, context or FakeContext())
+    def invoke(self, event: object, context: FrozenLambdaContext | None = None) -> None:
+        handler(event, context or FrozenLambdaContext())
 
     # --- what the handler left behind ---
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from emulated_aws.s3_events import object_created_record, s3_event, s3_test_event
 from handlers.contract import UPLOAD_PREFIX
 from handlers.edge.events import (
     SEQUENCER_WIDTH,
@@ -15,7 +16,6 @@ from handlers.edge.events import (
     parse_event,
 )
 from handlers.edge.outcomes import EventRejectReason, SkipReason
-from localrun.s3_events import object_created_record, s3_event, s3_test_event
 
 BUCKET = "uploads-bucket"
 

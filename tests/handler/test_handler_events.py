@@ -2,11 +2,11 @@
 
 import pytest
 
+from emulated_aws.s3_events import s3_event, s3_test_event
 from handlers.contract import ImageStatus
 from handlers.edge.outcomes import EventRejectReason, SkipReason
 from handlers.image_processor import aws_clients
 from handlers.telemetry.events import FIELD_DETAIL, FIELD_EVENT, FIELD_KEY, FIELD_LEVEL, FIELD_REASON, Level, LogEvent
-from localrun.s3_events import s3_event, s3_test_event
 from tests.handler import images
 from tests.handler.conftest import LogLines
 from tests.handler.deployment import UPLOAD_BUCKET, Deployment

@@ -4,6 +4,8 @@ from typing import Any
 
 import pytest
 
+from emulated_aws.lambda_context import FrozenLambdaContext
+from emulated_aws.s3_events import s3_event
 from handlers.contract import ImageStatus
 from handlers.edge.errors import TransientError
 from handlers.image_processor import aws_clients
@@ -17,10 +19,9 @@ from handlers.telemetry.events import (
     Level,
     LogEvent,
 )
-from localrun.s3_events import s3_event
 from tests.handler import images
 from tests.handler.conftest import LogLines
-from tests.handler.deployment import Deployment, FakeContext
+from tests.handler.deployment import Deployment
 from tests.handler.failures import client_error, fail_call
 
 RENDITIONS_PER_JPEG = 6
@@ -75,7 +76,7 @@ def test_too_little_remaining_time_is_transient_and_reads_nothing(
     monkeypatch.setattr(aws_clients().s3, "get_object", lambda **request: reads.append(request))
     # WHEN the handler runs
     with pytest.raises(TransientError) as raised:
-        aws.invoke(upload.event(), FakeContext(remaining_ms=5_000))
+        aws.invoke(upload.event(), FrozenLambdaContext(remaining_ms=5_000))
     # THEN the record is failed for retry without touching the upload
     assert [f.error_code for f in raised.value.failures] == ["RemainingTimeTooShort"]
     item = aws.item(upload.key)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from emulated_aws.s3_events import s3_event
 from handlers.contract import (
     ENV_MAX_OBJECT_BYTES,
     ENV_RENDITIONS,
@@ -21,7 +22,6 @@ from handlers.edge.events import SEQUENCER_WIDTH
 from handlers.edge.metadata import decode_item
 from handlers.image_processor import aws_clients
 from handlers.imaging.errors import RejectReason
-from localrun.s3_events import s3_event
 from tests.handler import images
 from tests.handler.deployment import PROCESSED_BUCKET, TABLE, USER, Deployment
 

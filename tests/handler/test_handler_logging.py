@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from emulated_aws.lambda_context import FrozenLambdaContext
+from emulated_aws.s3_events import s3_event
 from handlers.edge.errors import TransientError
 from handlers.edge.outcomes import SkipReason
 from handlers.image_processor import aws_clients
@@ -28,10 +30,9 @@ from handlers.telemetry.events import (
     LogEvent,
 )
 from handlers.telemetry.logger import ROOT_LOGGER_NAME, configure_logging
-from localrun.s3_events import s3_event
 from tests.handler import images
 from tests.handler.conftest import LogLines
-from tests.handler.deployment import Deployment, FakeContext
+from tests.handler.deployment import Deployment
 
 LAMBDA_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 
@@ -55,7 +56,7 @@ def test_every_line_is_one_json_object_with_lambdas_fields(
     event = s3_event(good.record(), bad.record(), outside.record(), {"eventName": 1}, failing.record())
     # WHEN the handler runs (and raises for the failing record)
     with pytest.raises(TransientError):
-        aws.invoke(event, FakeContext(aws_request_id="req-7"))
+        aws.invoke(event, FrozenLambdaContext(aws_request_id="req-7"))
     # THEN each line parsed as one JSON object (log_lines fails otherwise) with Lambda's fields
     lines = log_lines()
     assert [line[FIELD_EVENT] for line in lines] == [

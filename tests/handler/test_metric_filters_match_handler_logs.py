@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from components.monitoring.catalogue import LOG_METRICS
+from emulated_aws.s3_events import s3_event
 from handlers.contract import ImageStatus
 from handlers.edge.errors import TransientError
 from handlers.image_processor import aws_clients
-from localrun.s3_events import s3_event
 from logfilter import MetricResult, evaluate_metric
 from offline.runtime import evaluate_program
 from tests.handler import images

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
+from emulated_aws.s3_events import object_created_record, s3_event
 from handlers.edge.metadata import DynamoDbApi
 from handlers.edge.storage import S3Api
 from handlers.image_processor import aws_clients
-from localrun.s3_events import object_created_record, s3_event
 from offline.runtime import evaluate_program
 from tests.handler import images
 from tests.handler.deployment import UPLOAD_BUCKET, Deployment

@@ -1,8 +1,8 @@
 """S3 event notifications shaped like the ones S3 delivers to Lambda.
 
 Keys are form-encoded as S3 writes them (a space becomes ``+``, a plus sign ``%2B``); each
-record names the object version and carries a sequencer and an event time. Used by the local
-demo and by the handler's tests, so both feed the handler what AWS would.
+record names the object version and carries a sequencer and an event time. The local demo and
+the handler's tests both build their events here, so both feed the handler what AWS would.
 """
 
 import itertools
@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote_plus
 
+from emulated_aws.environment import REGION
 from handlers.timestamps import iso_utc
 
 S3Event = dict[str, Any]
@@ -44,7 +45,7 @@ def object_created_record(
     etag: str = "d41d8cd98f00b204e9800998ecf8427e",
     event_time: datetime | None = None,
     event_name: str = "ObjectCreated:Put",
-    region: str = "eu-west-1",
+    region: str = REGION,
     keep_slashes: bool = True,
 ) -> dict[str, Any]:
     moment = (event_time or datetime.now(UTC)).astimezone(UTC)

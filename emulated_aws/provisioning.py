@@ -1,4 +1,8 @@
-"""The pipeline's storage as the stack declares it, created in an emulator (demo) or moto (tests)."""
+"""The pipeline's buckets, table and queue as the stack declares them, created in emulated AWS.
+
+The demo creates them in moto's server (``emulated_aws.server``), the handler's tests in moto's
+in-process mock; the clients passed in decide which.
+"""
 
 from typing import Any
 
@@ -29,3 +33,9 @@ def create_metadata_table(dynamodb: Any, name: str) -> None:
             }
         ],
     )
+
+
+def create_failure_queue(sqs: Any, name: str) -> str:
+    """The queue Lambda sends an event to once its retries are exhausted; returns the queue's URL."""
+    url: str = sqs.create_queue(QueueName=name)["QueueUrl"]
+    return url
