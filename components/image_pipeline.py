@@ -1,19 +1,35 @@
 """ImagePipeline: upload bucket -> Lambda (Pillow layer) -> processed bucket + metadata table."""
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import Final, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
-from components.config import FunctionConfig, ProcessingConfig, StorageConfig
+from components.function_defaults import (
+    ARCHITECTURE,
+    LOG_RETENTION_DAYS,
+    MAX_EVENT_AGE_SECONDS,
+    MAX_RETRY_ATTEMPTS,
+    MEMORY_MB,
+    TIMEOUT_SECONDS,
+    UNRESERVED,
+)
 from components.iam_documents import ProcessorResources, lambda_assume_role_policy, processor_policy
-from components.lambda_code import LAMBDA_PYTHON
+from components.lambda_code import LAMBDA_PYTHON, handler_code_archive, pillow_layer_archive
 from components.lambda_environment import handler_environment
-from components.naming import Naming
-from components.secure_bucket import SecureBucket, SecureBucketArgs, TagExpiration
+from components.secure_bucket import (
+    ABORT_MULTIPART_DAYS,
+    IA_TRANSITION_DAYS,
+    NONCURRENT_EXPIRATION_DAYS,
+    SecureBucket,
+    SecureBucketArgs,
+    TagExpirationArgs,
+)
+from components.type_tokens import component_options, type_token
 from handlers import contract
+from handlers.imaging.renditions import DEFAULT_RENDITIONS, RenditionSpec, parse_renditions
+from layers.build import ARCHITECTURES, Architecture
 
 RUNTIME = f"python{LAMBDA_PYTHON}"
 HANDLER = "handlers.image_processor.handler"
@@ -21,101 +37,218 @@ HANDLER = "handlers.image_processor.handler"
 FAILURE_QUEUE_RETENTION_S = 14 * 24 * 3600
 
 
-@dataclass
-class ImagePipelineArgs:
-    naming: Naming
-    """Derives every name from project and stack."""
-    tags: Mapping[str, str]
-    """Standard tags for every taggable child."""
-    function: FunctionConfig
-    """Memory, timeout, architecture, concurrency, tracing, logs, async retries."""
-    processing: ProcessingConfig
-    """Renditions and input limits, handed to the handler as environment variables."""
-    storage: StorageConfig
-    """Lifecycle, force-destroy and the optional KMS key."""
-    code: pulumi.Archive
-    """The `handlers/` package."""
-    layer: pulumi.Archive
-    """The Pillow layer zip (``python/PIL``) for the function's architecture."""
+class RenditionArgs(TypedDict):
+    """One rendition: the largest size it fits into and the formats it is written in."""
+
+    name: str
+    """Name in keys and tags, e.g. `thumbnail`."""
+    width: int
+    """Largest width in pixels; the image keeps its aspect ratio and is never upscaled."""
+    height: int
+    """Largest height in pixels."""
+    formats: NotRequired[list[str]]
+    """Formats for every image (`jpeg`, `webp`, `png`); default jpeg and webp."""
+    alpha_formats: NotRequired[list[str]]
+    """Extra formats for images with transparency, which JPEG cannot hold; default png."""
+
+
+class ImagePipelineArgs(TypedDict):
+    """Every setting has the default shown; the function's code and Pillow layer come with the package."""
+
+    tags: NotRequired[dict[str, str]]
+    """Tags for every taggable child; none by default."""
+    memory_mb: NotRequired[int]
+    """Function memory in MB (128-10240); CPU scales with it. Default 1024."""
+    timeout_seconds: NotRequired[int]
+    """Function timeout (1-900 s); default 60."""
+    architecture: NotRequired[str]
+    """`arm64` or `x86_64`; default arm64."""
+    reserved_concurrency: NotRequired[int]
+    """Reserved concurrent executions; -1 (the default) leaves the function unreserved."""
+    tracing: NotRequired[bool]
+    """X-Ray active tracing; default false."""
+    log_retention_days: NotRequired[int]
+    """Retention of the function's log group (a CloudWatch Logs value); default 7."""
+    max_retry_attempts: NotRequired[int]
+    """Asynchronous retries before an event goes to the failure queue (0-2); default 2."""
+    max_event_age_seconds: NotRequired[int]
+    """Oldest event Lambda still delivers (60-21600 s); default 21600."""
+    renditions: NotRequired[list[RenditionArgs]]
+    """What each upload becomes; default thumbnail 150x150, small 300x300, preview 800x600."""
+    max_object_bytes: NotRequired[int]
+    """Largest upload processed, checked before it is read; default 50 MiB."""
+    max_pixels: NotRequired[int]
+    """Largest image processed, checked from its header before decoding; default 50 million."""
+    min_remaining_ms: NotRequired[int]
+    """Below this remaining time a record is retried instead of started; default 10000."""
+    force_destroy: NotRequired[bool]
+    """Let `pulumi destroy` delete the buckets and the table with data in them; default false."""
+    ia_transition_days: NotRequired[int]
+    """Days before objects move to STANDARD_IA; 0: never; default 30."""
+    thumbnail_expiration_days: NotRequired[int]
+    """Days before thumbnails expire; default 90."""
+    noncurrent_expiration_days: NotRequired[int]
+    """Days before noncurrent versions expire; default 30."""
+    abort_multipart_days: NotRequired[int]
+    """Days before incomplete multipart uploads are aborted; default 7."""
+    kms_key_arn: NotRequired[pulumi.Input[str]]
+    """Customer KMS key for buckets, table, queue and logs; without it each service uses its own key."""
+
+
+# Default of ImagePipelineArgs.thumbnail_expiration_days (seed 000).
+THUMBNAIL_EXPIRATION_DAYS: Final = 90
+
+
+def rendition_specs(args: ImagePipelineArgs) -> tuple[RenditionSpec, ...]:
+    """The renditions, validated (a bad one raises RenditionSpecError naming it)."""
+    given = args.get("renditions")
+    return DEFAULT_RENDITIONS if given is None else parse_renditions([dict(r) for r in given])
+
+
+def architecture_of(args: ImagePipelineArgs) -> Architecture:
+    wanted = args.get("architecture", ARCHITECTURE)
+    for arch in ARCHITECTURES:
+        if wanted == arch:
+            return arch
+    raise ValueError(f"architecture must be one of {', '.join(ARCHITECTURES)}, got {wanted!r}")
+
+
+def reserved_concurrency_of(args: ImagePipelineArgs) -> int | None:
+    value = args.get("reserved_concurrency", UNRESERVED)
+    return None if value == UNRESERVED else value
+
+
+def function_environment(args: ImagePipelineArgs, processed_bucket: str, metadata_table: str) -> dict[str, str]:
+    """The image processor's environment variables for these Args."""
+    return handler_environment(
+        processed_bucket,
+        metadata_table,
+        renditions=rendition_specs(args),
+        max_object_bytes=args.get("max_object_bytes", contract.DEFAULT_MAX_OBJECT_BYTES),
+        max_pixels=args.get("max_pixels", contract.DEFAULT_MAX_PIXELS),
+        min_remaining_ms=args.get("min_remaining_ms", contract.DEFAULT_MIN_REMAINING_MS),
+    )
 
 
 class ImagePipeline(pulumi.ComponentResource):
-    """The processing path of the system and everything it needs to run and fail safely."""
+    """Upload bucket -> image-processing Lambda (Pillow layer) -> processed bucket and metadata table.
 
-    upload_bucket: SecureBucket
-    processed_bucket: SecureBucket
-    table: aws.dynamodb.Table
-    failure_queue: aws.sqs.Queue
-    log_group: aws.cloudwatch.LogGroup
-    function: aws.lambda_.Function
-    function_name: str
+    Children are named `{name}-uploads`, `{name}-image-processor`, `{name}-images` and so on.
+    """
+
+    upload_bucket_name: pulumi.Output[str]
+    """Upload here, under `uploads/{user_id}/`."""
+    upload_bucket_arn: pulumi.Output[str]
+    """ARN of the upload bucket."""
+    processed_bucket_name: pulumi.Output[str]
+    """Renditions land here, under `renditions/`."""
+    processed_bucket_arn: pulumi.Output[str]
+    """ARN of the processed bucket."""
+    table_name: pulumi.Output[str]
+    """The metadata table, one item per upload."""
+    table_arn: pulumi.Output[str]
+    """ARN of the metadata table."""
+    function_name: pulumi.Output[str]
+    """The image-processing function."""
+    function_arn: pulumi.Output[str]
+    """ARN of the image-processing function."""
+    log_group_name: pulumi.Output[str]
+    """The function's log group (JSON lines)."""
+    failure_queue_name: pulumi.Output[str]
+    """Events that failed after every retry."""
+    failure_queue_arn: pulumi.Output[str]
+    """ARN of the failure queue."""
+    failure_queue_url: pulumi.Output[str]
+    """URL of the failure queue."""
 
     def __init__(self, name: str, args: ImagePipelineArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("imagepipe:pipeline:ImagePipeline", name, None, opts)
+        super().__init__(type_token(ImagePipeline), name, None, component_options(ImagePipeline, opts))
+        self._name_prefix = name
         self._args = args
-        self._tags = dict(args.tags)
-        n = args.naming
-        self.function_name = n.name("image-processor")
+        self._tags = dict(args.get("tags", {}))
+        self._kms = args.get("kms_key_arn")
+        self._renditions = rendition_specs(args)
+        self._architecture = architecture_of(args)
         child = pulumi.ResourceOptions(parent=self)
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
-        self.upload_bucket = self._bucket(n.name("uploads"), tag_expirations=(), opts=child)
+        self.upload_bucket = self._bucket(self._child_name("uploads"), tag_expirations=[], opts=child)
         # Renditions live apart from uploads, so writing one can never trigger the function again.
         self.processed_bucket = self._bucket(
-            n.name("processed"),
-            tag_expirations=(
-                TagExpiration(
-                    contract.RENDITION_TAG_KEY,
-                    contract.THUMBNAIL_TAG_VALUE,
-                    args.storage.thumbnail_expiration_days,
-                ),
-            ),
+            self._child_name("processed"),
+            tag_expirations=[
+                TagExpirationArgs(
+                    key=contract.RENDITION_TAG_KEY,
+                    value=contract.THUMBNAIL_TAG_VALUE,
+                    days=args.get("thumbnail_expiration_days", THUMBNAIL_EXPIRATION_DAYS),
+                )
+            ],
             opts=child,
         )
-        self.table = self._metadata_table(n, child)
-        self.failure_queue = self._failure_queue(n, child)
-        self.log_group = self._log_group(n, child)
-        role, role_policy = self._execution_role(n, child)
-        layer = self._pillow_layer(n, child)
+        self.table = self._metadata_table(child)
+        self.failure_queue = self._failure_queue(child)
+        self.log_group = self._log_group(child)
+        role, role_policy = self._execution_role(child)
+        layer = self._pillow_layer(child)
         self.function = self._function(role, role_policy, layer, child)
-        self._async_invoke_config(n, child)
-        permission = self._s3_invoke_permission(n, account_id, child)
-        self._upload_notification(n, pulumi.ResourceOptions(parent=self, depends_on=[permission]))
+        self._async_invoke_config(child)
+        permission = self._s3_invoke_permission(account_id, child)
+        self._upload_notification(pulumi.ResourceOptions(parent=self, depends_on=[permission]))
 
+        self.upload_bucket_name = self.upload_bucket.name
+        self.upload_bucket_arn = self.upload_bucket.arn
+        self.processed_bucket_name = self.processed_bucket.name
+        self.processed_bucket_arn = self.processed_bucket.arn
+        self.table_name = self.table.name
+        self.table_arn = self.table.arn
+        self.function_name = self.function.name
+        self.function_arn = self.function.arn
+        self.log_group_name = self.log_group.name
+        self.failure_queue_name = self.failure_queue.name
+        self.failure_queue_arn = self.failure_queue.arn
+        self.failure_queue_url = self.failure_queue.url
         self.register_outputs(
             {
-                "upload_bucket": self.upload_bucket.name,
-                "processed_bucket": self.processed_bucket.name,
-                "table": self.table.name,
-                "failure_queue_url": self.failure_queue.url,
-                "function_name": self.function.name,
-                "function_arn": self.function.arn,
+                "upload_bucket_name": self.upload_bucket_name,
+                "upload_bucket_arn": self.upload_bucket_arn,
+                "processed_bucket_name": self.processed_bucket_name,
+                "processed_bucket_arn": self.processed_bucket_arn,
+                "table_name": self.table_name,
+                "table_arn": self.table_arn,
+                "function_name": self.function_name,
+                "function_arn": self.function_arn,
+                "log_group_name": self.log_group_name,
+                "failure_queue_name": self.failure_queue_name,
+                "failure_queue_arn": self.failure_queue_arn,
+                "failure_queue_url": self.failure_queue_url,
             }
         )
 
-    def _bucket(
-        self, name: str, tag_expirations: tuple[TagExpiration, ...], opts: pulumi.ResourceOptions
-    ) -> SecureBucket:
-        s = self._args.storage
-        return SecureBucket(
-            name,
-            SecureBucketArgs(
-                tags=self._tags,
-                force_destroy=s.force_destroy,
-                kms_key_arn=s.kms_key_arn,
-                ia_transition_days=s.ia_transition_days,
-                tag_expirations=tag_expirations,
-                noncurrent_expiration_days=s.noncurrent_expiration_days,
-                abort_multipart_days=s.abort_multipart_days,
-            ),
-            opts=opts,
-        )
+    def _child_name(self, *parts: str) -> str:
+        """`{component name}-part`: the logical and, where AWS allows, physical name of a child."""
+        return "-".join((self._name_prefix, *parts))
 
-    def _metadata_table(self, n: Naming, opts: pulumi.ResourceOptions) -> aws.dynamodb.Table:
-        kms = self._args.storage.kms_key_arn
+    def _bucket(
+        self, name: str, tag_expirations: list[TagExpirationArgs], opts: pulumi.ResourceOptions
+    ) -> SecureBucket:
+        a = self._args
+        bucket_args = SecureBucketArgs(
+            tags=self._tags,
+            force_destroy=a.get("force_destroy", False),
+            tag_expirations=tag_expirations,
+            ia_transition_days=a.get("ia_transition_days", IA_TRANSITION_DAYS),
+            noncurrent_expiration_days=a.get("noncurrent_expiration_days", NONCURRENT_EXPIRATION_DAYS),
+            abort_multipart_days=a.get("abort_multipart_days", ABORT_MULTIPART_DAYS),
+        )
+        if self._kms is not None:
+            bucket_args["kms_key_arn"] = self._kms
+        return SecureBucket(name, bucket_args, opts=opts)
+
+    def _metadata_table(self, opts: pulumi.ResourceOptions) -> aws.dynamodb.Table:
+        name = self._child_name("images")
         return aws.dynamodb.Table(
-            n.name("images"),
-            name=n.name("images"),
+            name,
+            name=name,
             billing_mode="PAY_PER_REQUEST",
             hash_key=contract.TABLE_HASH_KEY,
             attributes=[
@@ -141,52 +274,53 @@ class ImagePipeline(pulumi.ComponentResource):
             point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=True),
             # Without a customer key DynamoDB encrypts with its AWS-owned key (no KMS charges), as S3 uses
             # AES256 and SQS its own SSE; enabled=True with no key would pick the AWS-managed KMS key.
-            server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(enabled=True, kms_key_arn=kms)
-            if kms
+            server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(enabled=True, kms_key_arn=self._kms)
+            if self._kms is not None
             else None,
             # The table is the record of every upload: only disposable stacks may delete it.
-            deletion_protection_enabled=not self._args.storage.force_destroy,
+            deletion_protection_enabled=not self._args.get("force_destroy", False),
             tags=self._tags,
             opts=opts,
         )
 
-    def _failure_queue(self, n: Naming, opts: pulumi.ResourceOptions) -> aws.sqs.Queue:
-        kms = self._args.storage.kms_key_arn
+    def _failure_queue(self, opts: pulumi.ResourceOptions) -> aws.sqs.Queue:
+        name = self._child_name("image-processor-failures")
         return aws.sqs.Queue(
-            n.name("image-processor-failures"),
-            name=n.name("image-processor-failures"),
+            name,
+            name=name,
             message_retention_seconds=FAILURE_QUEUE_RETENTION_S,
-            sqs_managed_sse_enabled=None if kms else True,
-            kms_master_key_id=kms,
+            sqs_managed_sse_enabled=None if self._kms is not None else True,
+            kms_master_key_id=self._kms,
             tags=self._tags,
             opts=opts,
         )
 
-    def _log_group(self, n: Naming, opts: pulumi.ResourceOptions) -> aws.cloudwatch.LogGroup:
+    def _log_group(self, opts: pulumi.ResourceOptions) -> aws.cloudwatch.LogGroup:
         return aws.cloudwatch.LogGroup(
-            n.name("image-processor-logs"),
-            name=n.log_group(self.function_name),
-            retention_in_days=self._args.function.log_retention_days,
-            kms_key_id=self._args.storage.kms_key_arn,
+            self._child_name("image-processor-logs"),
+            # Lambda writes to this group by default; creating it first lets us own its retention.
+            name=f"/aws/lambda/{self._child_name('image-processor')}",
+            retention_in_days=self._args.get("log_retention_days", LOG_RETENTION_DAYS),
+            kms_key_id=self._kms,
             tags=self._tags,
             opts=opts,
         )
 
-    def _execution_role(self, n: Naming, opts: pulumi.ResourceOptions) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+    def _execution_role(self, opts: pulumi.ResourceOptions) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
         role = aws.iam.Role(
-            n.name("image-processor-role"),
+            self._child_name("image-processor-role"),
             assume_role_policy=json.dumps(lambda_assume_role_policy()),
             tags=self._tags,
             opts=opts,
         )
-        f = self._args.function
-        s = self._args.storage
+        tracing = self._args.get("tracing", False)
         policy = pulumi.Output.all(
             self.upload_bucket.arn,
             self.processed_bucket.arn,
             self.log_group.arn,
             self.table.arn,
             self.failure_queue.arn,
+            self._kms,
         ).apply(
             lambda arns: json.dumps(
                 processor_policy(
@@ -196,22 +330,25 @@ class ImagePipeline(pulumi.ComponentResource):
                         log_group_arn=arns[2],
                         table_arn=arns[3],
                         failure_queue_arn=arns[4],
-                        kms_key_arn=s.kms_key_arn,
-                        tracing=f.tracing,
+                        kms_key_arn=arns[5],
+                        tracing=tracing,
                     )
                 )
             )
         )
-        role_policy = aws.iam.RolePolicy(n.name("image-processor-policy"), role=role.id, policy=policy, opts=opts)
+        role_policy = aws.iam.RolePolicy(
+            self._child_name("image-processor-policy"), role=role.id, policy=policy, opts=opts
+        )
         return role, role_policy
 
-    def _pillow_layer(self, n: Naming, opts: pulumi.ResourceOptions) -> aws.lambda_.LayerVersion:
+    def _pillow_layer(self, opts: pulumi.ResourceOptions) -> aws.lambda_.LayerVersion:
+        name = self._child_name("pillow")
         return aws.lambda_.LayerVersion(
-            n.name("pillow"),
-            layer_name=n.name("pillow"),
-            code=self._args.layer,
+            name,
+            layer_name=name,
+            code=pillow_layer_archive(self._architecture),
             compatible_runtimes=[RUNTIME],
-            compatible_architectures=[self._args.function.architecture],
+            compatible_architectures=[self._architecture],
             description="Pillow for the image processor (layers/pillow/requirements.txt)",
             opts=opts,
         )
@@ -223,22 +360,23 @@ class ImagePipeline(pulumi.ComponentResource):
         layer: aws.lambda_.LayerVersion,
         opts: pulumi.ResourceOptions,
     ) -> aws.lambda_.Function:
-        f = self._args.function
+        a = self._args
+        name = self._child_name("image-processor")
         environment = pulumi.Output.all(self.processed_bucket.name, self.table.name).apply(
-            lambda names: handler_environment(names[0], names[1], self._args.processing)
+            lambda names: function_environment(a, names[0], names[1])
         )
         return aws.lambda_.Function(
-            self.function_name,
-            name=self.function_name,
+            name,
+            name=name,
             runtime=RUNTIME,
             handler=HANDLER,
-            code=self._args.code,
+            code=handler_code_archive(),
             role=role.arn,
             layers=[layer.arn],
-            memory_size=f.memory_mb,
-            timeout=f.timeout_s,
-            architectures=[f.architecture],
-            reserved_concurrent_executions=f.reserved_concurrency,
+            memory_size=a.get("memory_mb", MEMORY_MB),
+            timeout=a.get("timeout_seconds", TIMEOUT_SECONDS),
+            architectures=[self._architecture],
+            reserved_concurrent_executions=reserved_concurrency_of(a),
             environment=aws.lambda_.FunctionEnvironmentArgs(variables=environment),
             logging_config=aws.lambda_.FunctionLoggingConfigArgs(
                 log_format="JSON",
@@ -246,20 +384,22 @@ class ImagePipeline(pulumi.ComponentResource):
                 application_log_level="INFO",
                 system_log_level="WARN",
             ),
-            tracing_config=aws.lambda_.FunctionTracingConfigArgs(mode="Active" if f.tracing else "PassThrough"),
+            tracing_config=aws.lambda_.FunctionTracingConfigArgs(
+                mode="Active" if a.get("tracing", False) else "PassThrough"
+            ),
             tags=self._tags,
             # The log group must exist first, or Lambda creates one with infinite retention;
             # the policy must be attached before the first invocation.
             opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[self.log_group, role_policy])),
         )
 
-    def _async_invoke_config(self, n: Naming, opts: pulumi.ResourceOptions) -> aws.lambda_.FunctionEventInvokeConfig:
-        f = self._args.function
+    def _async_invoke_config(self, opts: pulumi.ResourceOptions) -> aws.lambda_.FunctionEventInvokeConfig:
+        a = self._args
         return aws.lambda_.FunctionEventInvokeConfig(
-            n.name("image-processor-async"),
+            self._child_name("image-processor-async"),
             function_name=self.function.name,
-            maximum_retry_attempts=f.max_retry_attempts,
-            maximum_event_age_in_seconds=f.max_event_age_s,
+            maximum_retry_attempts=a.get("max_retry_attempts", MAX_RETRY_ATTEMPTS),
+            maximum_event_age_in_seconds=a.get("max_event_age_seconds", MAX_EVENT_AGE_SECONDS),
             destination_config=aws.lambda_.FunctionEventInvokeConfigDestinationConfigArgs(
                 on_failure=aws.lambda_.FunctionEventInvokeConfigDestinationConfigOnFailureArgs(
                     destination=self.failure_queue.arn
@@ -269,10 +409,10 @@ class ImagePipeline(pulumi.ComponentResource):
         )
 
     def _s3_invoke_permission(
-        self, n: Naming, account_id: pulumi.Output[str], opts: pulumi.ResourceOptions
+        self, account_id: pulumi.Output[str], opts: pulumi.ResourceOptions
     ) -> aws.lambda_.Permission:
         return aws.lambda_.Permission(
-            n.name("image-processor-s3-invoke"),
+            self._child_name("image-processor-s3-invoke"),
             action="lambda:InvokeFunction",
             function=self.function.name,
             principal="s3.amazonaws.com",
@@ -282,10 +422,10 @@ class ImagePipeline(pulumi.ComponentResource):
             opts=opts,
         )
 
-    def _upload_notification(self, n: Naming, opts: pulumi.ResourceOptions) -> aws.s3.BucketNotification:
+    def _upload_notification(self, opts: pulumi.ResourceOptions) -> aws.s3.BucketNotification:
         # One notification resource per bucket: AWS replaces the whole configuration on each write.
         return aws.s3.BucketNotification(
-            n.name("uploads-notification"),
+            self._child_name("uploads-notification"),
             bucket=self.upload_bucket.bucket.id,
             lambda_functions=[
                 aws.s3.BucketNotificationLambdaFunctionArgs(

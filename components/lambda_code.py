@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pulumi
 
-from components.config import ROOT
 from layers.build import DEFAULT_CACHE_DIR, DEFAULT_PYTHON_VERSION, PILLOW_REQUIREMENTS, Architecture, build_layer
 from layers.pins import parse_pins
 
-HANDLERS_DIR = ROOT / "handlers"
+# The package's own handlers/, beside components/: the function's code ships with the components.
+HANDLERS_DIR = Path(__file__).resolve().parent.parent / "handlers"
 # One Python version for the runtime and the layer's wheels.
 LAMBDA_PYTHON = DEFAULT_PYTHON_VERSION
 # Set by the offline plan and the tests: evaluate the program without downloading the layer.

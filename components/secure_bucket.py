@@ -1,54 +1,63 @@
 """SecureBucket: an S3 bucket that is private, encrypted, versioned and TLS-only by construction."""
 
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import Final, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from components.iam_documents import deny_insecure_transport_policy
+from components.type_tokens import component_options, type_token
+
+# Defaults of SecureBucketArgs (seed 000 for the transition).
+IA_TRANSITION_DAYS: Final = 30
+NONCURRENT_EXPIRATION_DAYS: Final = 30
+ABORT_MULTIPART_DAYS: Final = 7
 
 
-@dataclass(frozen=True)
-class TagExpiration:
-    """Expire current objects carrying tag key=value after `days`."""
+class TagExpirationArgs(TypedDict):
+    """Expire current objects that carry one tag after some days."""
 
     key: str
+    """Tag key, e.g. `Type`."""
     value: str
+    """Tag value, e.g. `thumbnail`."""
     days: int
+    """Days after creation."""
 
 
-@dataclass
-class SecureBucketArgs:
-    tags: Mapping[str, str]
-    """Tags for the bucket (the standard set)."""
-    force_destroy: bool = False
-    """Let `pulumi destroy` delete a non-empty bucket (dev stacks only)."""
-    kms_key_arn: pulumi.Input[str] | None = None
-    """SSE-KMS with this key and an S3 bucket key; None means SSE-S3 (AES256)."""
-    ia_transition_days: int | None = 30
-    """Move current objects to STANDARD_IA after this many days (seed 000); None: never."""
-    tag_expirations: Sequence[TagExpiration] = field(default_factory=tuple)
-    """Expire objects by tag (thumbnails after 90 days, seed 000)."""
-    noncurrent_expiration_days: int = 30
-    """Delete noncurrent versions after this many days."""
-    abort_multipart_days: int = 7
-    """Abort incomplete multipart uploads after this many days."""
+class SecureBucketArgs(TypedDict):
+    tags: NotRequired[dict[str, str]]
+    """Tags for the bucket; none by default."""
+    force_destroy: NotRequired[bool]
+    """Let `pulumi destroy` delete a non-empty bucket (disposable stacks only); default false."""
+    kms_key_arn: NotRequired[pulumi.Input[str]]
+    """SSE-KMS with this key and an S3 bucket key; without it SSE-S3 (AES256)."""
+    ia_transition_days: NotRequired[int]
+    """Move current objects to STANDARD_IA after this many days; 0: never; default 30."""
+    tag_expirations: NotRequired[list[TagExpirationArgs]]
+    """Expire objects by tag (thumbnails after 90 days, seed 000); none by default."""
+    noncurrent_expiration_days: NotRequired[int]
+    """Delete noncurrent versions after this many days; default 30."""
+    abort_multipart_days: NotRequired[int]
+    """Abort incomplete multipart uploads after this many days; default 7."""
 
 
 class SecureBucket(pulumi.ComponentResource):
     """A private, encrypted, versioned, TLS-only S3 bucket with lifecycle rules."""
 
-    bucket: aws.s3.Bucket
     name: pulumi.Output[str]
+    """The bucket's name."""
     arn: pulumi.Output[str]
+    """The bucket's ARN."""
 
     def __init__(self, name: str, args: SecureBucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("imagepipe:storage:SecureBucket", name, None, opts)
+        super().__init__(type_token(SecureBucket), name, None, component_options(SecureBucket, opts))
         self._args = args
         child = pulumi.ResourceOptions(parent=self)
-        self.bucket = aws.s3.Bucket(name, force_destroy=args.force_destroy, tags=dict(args.tags), opts=child)
+        self.bucket = aws.s3.Bucket(
+            name, force_destroy=args.get("force_destroy", False), tags=args.get("tags", {}), opts=child
+        )
         self.name = self.bucket.bucket
         self.arn = self.bucket.arn
 
@@ -83,7 +92,7 @@ class SecureBucket(pulumi.ComponentResource):
         )
 
     def _encryption(self, name: str, opts: pulumi.ResourceOptions) -> aws.s3.BucketServerSideEncryptionConfiguration:
-        kms = self._args.kms_key_arn
+        kms = self._args.get("kms_key_arn")
         default = (
             aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
                 sse_algorithm="aws:kms", kms_master_key_id=kms
@@ -116,30 +125,29 @@ class SecureBucket(pulumi.ComponentResource):
 
     def _lifecycle(self, name: str, opts: pulumi.ResourceOptions) -> aws.s3.BucketLifecycleConfiguration:
         a = self._args
+        ia_days = a.get("ia_transition_days", IA_TRANSITION_DAYS)
         everything = aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix="")
         rules: list[aws.s3.BucketLifecycleConfigurationRuleArgs] = []
-        if a.ia_transition_days is not None:
+        if ia_days > 0:
             rules.append(
                 aws.s3.BucketLifecycleConfigurationRuleArgs(
                     id="transition-to-standard-ia",
                     status="Enabled",
                     filter=everything,
                     transitions=[
-                        aws.s3.BucketLifecycleConfigurationRuleTransitionArgs(
-                            days=a.ia_transition_days, storage_class="STANDARD_IA"
-                        )
+                        aws.s3.BucketLifecycleConfigurationRuleTransitionArgs(days=ia_days, storage_class="STANDARD_IA")
                     ],
                 )
             )
-        for exp in a.tag_expirations:
+        for exp in a.get("tag_expirations", []):
             rules.append(
                 aws.s3.BucketLifecycleConfigurationRuleArgs(
-                    id=f"expire-{exp.key.lower()}-{exp.value}",
+                    id=f"expire-{exp['key'].lower()}-{exp['value']}",
                     status="Enabled",
                     filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(
-                        tag=aws.s3.BucketLifecycleConfigurationRuleFilterTagArgs(key=exp.key, value=exp.value)
+                        tag=aws.s3.BucketLifecycleConfigurationRuleFilterTagArgs(key=exp["key"], value=exp["value"])
                     ),
-                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=exp.days),
+                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=exp["days"]),
                 )
             )
         rules.append(
@@ -148,7 +156,7 @@ class SecureBucket(pulumi.ComponentResource):
                 status="Enabled",
                 filter=everything,
                 noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
-                    noncurrent_days=a.noncurrent_expiration_days
+                    noncurrent_days=a.get("noncurrent_expiration_days", NONCURRENT_EXPIRATION_DAYS)
                 ),
             )
         )
@@ -158,7 +166,7 @@ class SecureBucket(pulumi.ComponentResource):
                 status="Enabled",
                 filter=everything,
                 abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
-                    days_after_initiation=a.abort_multipart_days
+                    days_after_initiation=a.get("abort_multipart_days", ABORT_MULTIPART_DAYS)
                 ),
             )
         )

@@ -4,7 +4,8 @@ In an embedded AWS emulator it creates what the stack creates in AWS (upload and
 buckets with versioning, the metadata table with its user index, the failure queue), uploads the
 samples under ``uploads/demo-user/``, and hands ``handlers.image_processor.handler`` the events S3
 would send, in-process, the way Lambda's asynchronous invoke would (retries, then the failure
-queue). The handler's environment comes from ``components.lambda_environment.handler_environment``,
+queue). The handler's environment comes from ``components.image_pipeline.function_environment``
+applied to ``program.stack_args.pipeline_args(config)``,
 the function the stack itself uses. It prints what happened to each image, copies the
 renditions into the output folder (emptied first; see ``localrun.output_folder``) and writes a
 contact sheet there, ``index.html``, that shows it all. Nothing leaves the machine; the emulator,
@@ -22,8 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from components.config import ROOT, ConfigError, StackConfig, load_stack_file
-from components.lambda_environment import handler_environment
+from components.image_pipeline import function_environment
 from components.naming import Naming
 from emulated_aws.environment import REGION, patched_environ
 from emulated_aws.lambda_context import LocalLambdaContext
@@ -41,6 +41,8 @@ from localrun.metrics_report import read_metrics, render_metrics
 from localrun.output_folder import NotDemoFolder, claim_output_folder
 from localrun.results import DemoReport, ImageResult
 from localrun.samples import samples
+from program.config import ROOT, ConfigError, StackConfig, load_stack_file
+from program.stack_args import naming, pipeline_args
 
 DEMO_USER = "demo-user"
 # Inside the repository and ignored by git: the demo's own, emptied even without the marker.
@@ -74,8 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"limits {config.processing.max_object_bytes:,} bytes / {config.processing.max_pixels:,} pixels")  # fmt: skip
     print("handler log lines (one JSON object each, as CloudWatch receives them):")
     with local_aws() as aws, _handler_logging_restored(), captured_stdout_lines() as logs:
-        resources = _provision(aws, Naming(config.project, config.stack))
-        environment = handler_environment(resources.processed_bucket, resources.table, config.processing)
+        resources = _provision(aws, naming(config))
+        environment = function_environment(pipeline_args(config), resources.processed_bucket, resources.table)
         with patched_environ(environment):
             # The handler keeps its clients per container; this run's container is the emulator.
             reset_aws_clients()
@@ -89,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         upload_prefix=f"{contract.UPLOAD_PREFIX}{DEMO_USER}/",
         results=tuple(results),
         redelivered_unchanged=redelivered_unchanged,
-        metric_namespace=Naming(config.project, config.stack).metric_namespace,
+        metric_namespace=naming(config).metric_namespace,
         metrics=tuple(read_metrics(logs.lines)),
     )
     _print_summary(report.results, report.redelivered_unchanged, args.out)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from components.config import ROOT, ConfigError
 from offline.document import dumps, plan_document
 from offline.runtime import Evaluation, RecordedResource, evaluate_program
+from program.config import ROOT, ConfigError
 
 Summary = Callable[[dict[str, Any]], list[str]]
 

@@ -19,12 +19,25 @@ import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 
-from components.config import PROJECT, ROOT, stack_file_values
 from components.lambda_code import ENV_SKIP_LAYER_BUILD
+from program.config import PROJECT, ROOT, stack_file_values
 
 ACCOUNT_ID = "123456789012"
 REGION = "eu-west-1"
 STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+@dataclass(frozen=True)
+class AliasSpec:
+    """One alias as the SDK sends it: a whole old URN, or the parts of it that differ."""
+
+    urn: str = ""
+    name: str = ""
+    type: str = ""
+    stack: str = ""
+    project: str = ""
+    parent_urn: str = ""
+    no_parent: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,6 +50,7 @@ class RecordedResource:
     inputs: dict[str, Any]
     dependencies: tuple[str, ...]
     outputs: dict[str, Any] = field(default_factory=dict)
+    aliases: tuple[AliasSpec, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -144,6 +158,17 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(mocks)
         self.recorded: list[RecordedResource] = []
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        # The engine qualifies a child's type with its parent's whole type chain (the stack's own type
+        # left out); Pulumi's MockMonitor keeps only the parent's last type, which makes URNs of
+        # nested components differ from a real deployment's.
+        chain = type_
+        if parent:
+            parent_chain = parent.split("::")[2]
+            if parent_chain != STACK_TYPE:
+                chain = f"{parent_chain}${type_}"
+        return "::".join((f"urn:pulumi:{pulumi.get_stack()}", pulumi.get_project(), chain, name))
+
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != STACK_TYPE:
@@ -157,9 +182,24 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     inputs=rpc.deserialize_properties(request.object),
                     dependencies=tuple(request.dependencies),
                     outputs=dict(self.resources[response.urn].state),
+                    aliases=tuple(_alias_spec(alias) for alias in request.aliases),
                 )
             )
         return response
+
+
+def _alias_spec(alias: Any) -> AliasSpec:
+    if alias.WhichOneof("alias") == "urn":
+        return AliasSpec(urn=alias.urn)
+    spec = alias.spec
+    return AliasSpec(
+        name=spec.name,
+        type=spec.type,
+        stack=spec.stack,
+        project=spec.project,
+        parent_urn=spec.parentUrn,
+        no_parent=spec.noParent,
+    )
 
 
 class _WarningCollector(logging.Handler):
@@ -201,6 +241,8 @@ def run_under_mocks(
     collector = _WarningCollector()
     logger.addHandler(collector)
     pulumi.runtime.set_all_config({f"{project}:{k}": v for k, v in (config or {}).items()})
+    # set_mocks keeps an existing root stack: an earlier evaluation's exports would leak into this one.
+    pulumi.runtime.settings.ROOT.set(None)
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, logger=logger, monitor=monitor)
     exports: dict[str, Any] = {}
 

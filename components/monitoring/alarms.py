@@ -1,13 +1,14 @@
 """Alarms: one CloudWatch alarm per applicable catalogue entry, routed to its tier's topic."""
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from components.monitoring.catalogue import (
     ALARMS,
+    CONFIGURABLE_THRESHOLDS,
     GREATER,
     NOT_BREACHING,
     UPLOAD_REQUEST_FILTER,
@@ -18,8 +19,11 @@ from components.monitoring.catalogue import (
     StackFacts,
     Tier,
 )
-from components.naming import Naming
+from components.type_tokens import component_options, type_token
 from handlers import contract
+
+if TYPE_CHECKING:
+    from components.monitoring.pipeline_monitoring import PipelineMonitoringArgs
 
 # CloudWatch's limit on AlarmDescription.
 MAX_DESCRIPTION = 1024
@@ -50,21 +54,20 @@ class MetricScope:
         return {}
 
 
-def alarm_name(naming: Naming, spec: AlarmSpec) -> str:
-    return naming.name(spec.id, spec.tier.value)
+def alarm_name(prefix: str, spec: AlarmSpec) -> str:
+    """`{prefix}-{alarm}-{tier}`."""
+    return f"{prefix}-{spec.id}-{spec.tier.value}"
 
 
-def paging_alarm_name(naming: Naming, spec: AlarmSpec) -> str:
+def paging_alarm_name(prefix: str, spec: AlarmSpec) -> str:
     """The alarm that notifies: the metric alarm itself, or its while-uploading composite."""
-    return (
-        naming.name(spec.id, "while-uploading", spec.tier.value)
-        if spec.only_while_uploading
-        else alarm_name(naming, spec)
-    )
+    if spec.only_while_uploading:
+        return f"{prefix}-{spec.id}-while-uploading-{spec.tier.value}"
+    return alarm_name(prefix, spec)
 
 
-def uploads_alarm_name(naming: Naming, spec: AlarmSpec) -> str:
-    return naming.name(spec.id, "uploads-arriving")
+def uploads_alarm_name(prefix: str, spec: AlarmSpec) -> str:
+    return f"{prefix}-{spec.id}-uploads-arriving"
 
 
 def format_threshold(value: float) -> str:
@@ -84,7 +87,7 @@ def condition_text(spec: AlarmSpec, threshold: float, period_s: int) -> str:
     return text
 
 
-def describe(spec: AlarmSpec, threshold: float, period_s: int, dashboard_url: str) -> str:
+def describe(spec: AlarmSpec, threshold: float, period_s: int, dashboard_url: str | None) -> str:
     """What the on-call reads in the alarm email."""
     checks = "\n".join(f"{i}. {check}" for i, check in enumerate(spec.checks, start=1))
     text = (
@@ -92,61 +95,97 @@ def describe(spec: AlarmSpec, threshold: float, period_s: int, dashboard_url: st
         f"Why it matters: {spec.why}\n"
         f"Condition: {condition_text(spec, threshold, period_s)}\n"
         f"First checks:\n{checks}\n"
-        f"Dashboard: {dashboard_url}\n"
-        f"Runbook: docs/alerts.md#{spec.id}"
+        + (f"Dashboard: {dashboard_url}\n" if dashboard_url else "")
+        + f"Runbook: docs/alerts.md#{spec.id}"
     )
     if len(text) > MAX_DESCRIPTION:
         raise ValueError(f"alarm {spec.id}: description is {len(text)} characters, CloudWatch allows {MAX_DESCRIPTION}")
     return text
 
 
-@dataclass
-class AlarmsArgs:
-    naming: Naming
-    """Alarm names: `{project}-{stack}-{metric}-{tier}`."""
-    tags: Mapping[str, str]
-    """Standard tags."""
-    topic_arns: Mapping[Tier, pulumi.Input[str]]
-    """Each tier's SNS topic: alarm and OK actions."""
-    facts: StackFacts
-    """Timeout, concurrency, traffic expectation and threshold overrides."""
+# Defaults of AlarmsArgs (and the stack config's).
+NO_TRAFFIC_MINUTES: Final = 60
+
+
+class AlarmsArgs(TypedDict):
     namespace: str
-    """Namespace of the log-derived metrics."""
+    """Namespace of the log-derived metrics (MetricFilters' namespace)."""
     function_name: pulumi.Input[str]
-    """The image processor."""
-    queue_name: pulumi.Input[str]
-    """The failure queue."""
-    upload_bucket_name: pulumi.Input[str] | None
-    """The upload bucket, whose request metrics gate the alarms that page only while uploads arrive."""
-    dashboard_url: pulumi.Input[str]
-    """Linked from every alarm description."""
-    specs: Sequence[AlarmSpec] = ALARMS
-    """The catalogue by default."""
+    """The image-processing function."""
+    failure_queue_name: pulumi.Input[str]
+    """The function's failure queue."""
+    critical_topic_arn: pulumi.Input[str]
+    """Alarm and OK actions of the critical tier."""
+    performance_topic_arn: pulumi.Input[str]
+    """Alarm and OK actions of the performance tier."""
+    log_alerts_topic_arn: pulumi.Input[str]
+    """Alarm and OK actions of the log-alerts tier."""
+    upload_bucket_name: NotRequired[pulumi.Input[str]]
+    """The upload bucket; needed where expect_traffic is true (its request metrics gate the silence alarms)."""
+    name_prefix: NotRequired[str]
+    """Alarm names are `{prefix}-{alarm}-{tier}`; default: the component's name."""
+    tags: NotRequired[dict[str, str]]
+    """Tags for every alarm; none by default."""
+    dashboard_url: NotRequired[pulumi.Input[str]]
+    """Linked from every alarm's description; none by default."""
+    timeout_seconds: NotRequired[int]
+    """The function's timeout: duration-p99 fires at 80% of it. Default 60."""
+    reserved_concurrency: NotRequired[int]
+    """The function's reserved concurrency (-1, the default: unreserved, no concurrency alarm)."""
+    expect_traffic: NotRequired[bool]
+    """Whether uploads that go unprocessed for the silence window page (production); default false."""
+    no_traffic_minutes: NotRequired[int]
+    """The silence window in minutes (5-1440); default 60."""
+    alarm_thresholds: NotRequired[dict[str, float]]
+    """Thresholds by alarm id, overriding the catalogue's (docs/alerts.md lists the ids)."""
+
+
+def stack_facts(args: "AlarmsArgs | PipelineMonitoringArgs") -> StackFacts:
+    """What the thresholds depend on; an unknown alarm id is refused by name."""
+    from components.function_defaults import TIMEOUT_SECONDS, UNRESERVED
+
+    overrides = dict(args.get("alarm_thresholds", {}))
+    unknown = sorted(set(overrides) - CONFIGURABLE_THRESHOLDS)
+    if unknown:
+        known = ", ".join(sorted(CONFIGURABLE_THRESHOLDS))
+        raise ValueError(f"alarm_thresholds has unknown alarm {unknown[0]!r}; alarms with a threshold: {known}")
+    reserved = args.get("reserved_concurrency", UNRESERVED)
+    return StackFacts(
+        timeout_s=args.get("timeout_seconds", TIMEOUT_SECONDS),
+        reserved_concurrency=None if reserved == UNRESERVED else reserved,
+        expect_traffic=args.get("expect_traffic", False),
+        no_traffic_minutes=args.get("no_traffic_minutes", NO_TRAFFIC_MINUTES),
+        overrides=overrides,
+    )
 
 
 class Alarms(pulumi.ComponentResource):
-    """The pipeline's alarms, each with alarm and OK actions on its tier's topic."""
+    """The pipeline's alarms from the catalogue, each notifying its tier's topic on ALARM and on OK."""
 
-    alarms: dict[str, aws.cloudwatch.MetricAlarm]
-    """Every metric alarm by catalogue id."""
-    composites: dict[str, aws.cloudwatch.CompositeAlarm]
-    """The alarms that page only while uploads arrive, by catalogue id."""
-    upload_request_metrics: aws.s3.BucketMetric | None
-    """The upload bucket's request metrics under uploads/, where a composite needs them."""
+    alarm_arns: pulumi.Output[list[str]]
+    """The alarms that notify a topic: metric alarms and while-uploading composites, not their conditions."""
 
     def __init__(self, name: str, args: AlarmsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("imagepipe:observability:Alarms", name, None, opts)
+        super().__init__(type_token(Alarms), name, None, component_options(Alarms, opts))
         self._args = args
+        self._prefix = args.get("name_prefix", name)
+        self._tags = dict(args.get("tags", {}))
+        self._facts = stack_facts(args)
+        self._topics: dict[Tier, pulumi.Input[str]] = {
+            Tier.CRITICAL: args["critical_topic_arn"],
+            Tier.PERFORMANCE: args["performance_topic_arn"],
+            Tier.LOG_ALERTS: args["log_alerts_topic_arn"],
+        }
         child = pulumi.ResourceOptions(parent=self)
         # Resolved once, shared by every alarm's namespace and dimensions.
-        self._scope = pulumi.Output.all(args.function_name, args.queue_name, args.upload_bucket_name).apply(
-            lambda names: MetricScope(args.namespace, names[0], names[1], names[2])
-        )
-        self.alarms = {}
-        self.composites = {}
-        self.upload_request_metrics = None
-        for spec in args.specs:
-            threshold = spec.threshold_for(args.facts)
+        self._scope = pulumi.Output.all(
+            args["function_name"], args["failure_queue_name"], args.get("upload_bucket_name")
+        ).apply(lambda names: MetricScope(args["namespace"], names[0], names[1], names[2]))
+        self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
+        self.composites: dict[str, aws.cloudwatch.CompositeAlarm] = {}
+        self.upload_request_metrics: aws.s3.BucketMetric | None = None
+        for spec in ALARMS:
+            threshold = spec.threshold_for(self._facts)
             if threshold is None:
                 continue
             # An alarm behind a composite notifies nobody itself: the composite pages.
@@ -154,12 +193,8 @@ class Alarms(pulumi.ComponentResource):
             self.alarms[spec.id] = alarm
             if spec.only_while_uploading:
                 self.composites[spec.id] = self._while_uploading(spec, threshold, alarm, child)
-        self.register_outputs(
-            {
-                "alarm_arns": [a.arn for a in self.alarms.values()],
-                "composite_alarm_arns": [c.arn for c in self.composites.values()],
-            }
-        )
+        self.alarm_arns = pulumi.Output.all(*self.paging_alarm_arns).apply(list)
+        self.register_outputs({"alarm_arns": self.alarm_arns})
 
     @property
     def paging_alarm_arns(self) -> list[pulumi.Output[str]]:
@@ -169,11 +204,12 @@ class Alarms(pulumi.ComponentResource):
 
     def _upload_requests(self, opts: pulumi.ResourceOptions) -> aws.s3.BucketMetric:
         if self.upload_request_metrics is None:
-            if self._args.upload_bucket_name is None:
-                raise ValueError("alarms that page only while uploading need AlarmsArgs.upload_bucket_name")
+            bucket = self._args.get("upload_bucket_name")
+            if bucket is None:
+                raise ValueError("expect_traffic needs upload_bucket_name: its request metrics gate the silence alarms")
             self.upload_request_metrics = aws.s3.BucketMetric(
-                self._args.naming.name("upload-requests"),
-                bucket=self._args.upload_bucket_name,
+                f"{self._prefix}-upload-requests",
+                bucket=bucket,
                 name=UPLOAD_REQUEST_FILTER,
                 filter=aws.s3.BucketMetricFilterArgs(prefix=contract.UPLOAD_PREFIX),
                 opts=opts,
@@ -183,15 +219,14 @@ class Alarms(pulumi.ComponentResource):
     def _while_uploading(
         self, spec: AlarmSpec, threshold: float, condition: aws.cloudwatch.MetricAlarm, opts: pulumi.ResourceOptions
     ) -> aws.cloudwatch.CompositeAlarm:
-        a = self._args
         metrics = self._upload_requests(opts)
-        period = spec.period_for(a.facts)
+        period = spec.period_for(self._facts)
         scope = self._scope
-        uploads_name = uploads_alarm_name(a.naming, spec)
+        uploads_name = uploads_alarm_name(self._prefix, spec)
         uploads = aws.cloudwatch.MetricAlarm(
             uploads_name,
             name=uploads_name,
-            alarm_description=f"Condition of {paging_alarm_name(a.naming, spec)}: uploads arrived in the window.",
+            alarm_description=f"Condition of {paging_alarm_name(self._prefix, spec)}: uploads arrived in the window.",
             comparison_operator=GREATER,
             threshold=0,
             evaluation_periods=spec.evaluation_periods,
@@ -202,36 +237,35 @@ class Alarms(pulumi.ComponentResource):
             dimensions=scope.apply(lambda s: s.dimensions_of(UPLOAD_REQUESTS)),
             statistic=UPLOAD_REQUESTS.statistic,
             period=period,
-            tags=dict(a.tags),
+            tags=self._tags,
             opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[metrics])),
         )
-        topic = a.topic_arns[spec.tier]
-        name = paging_alarm_name(a.naming, spec)
+        topic = self._topics[spec.tier]
+        name = paging_alarm_name(self._prefix, spec)
         return aws.cloudwatch.CompositeAlarm(
             name,
             alarm_name=name,
             alarm_rule=pulumi.Output.all(condition.name, uploads.name).apply(
                 lambda names: f'ALARM("{names[0]}") AND ALARM("{names[1]}")'
             ),
-            alarm_description=pulumi.Output.from_input(a.dashboard_url).apply(
+            alarm_description=pulumi.Output.from_input(self._args.get("dashboard_url")).apply(
                 lambda url: describe(spec, threshold, period, url)
             ),
             alarm_actions=[topic],
             ok_actions=[topic],
-            tags=dict(a.tags),
+            tags=self._tags,
             opts=opts,
         )
 
     def _alarm(
         self, spec: AlarmSpec, threshold: float, opts: pulumi.ResourceOptions, notify: bool = True
     ) -> aws.cloudwatch.MetricAlarm:
-        a = self._args
-        name = alarm_name(a.naming, spec)
-        topic = a.topic_arns[spec.tier]
+        name = alarm_name(self._prefix, spec)
+        topic = self._topics[spec.tier]
         scope = self._scope
-        period = spec.period_for(a.facts)
-        condition_only = f"Condition of {paging_alarm_name(a.naming, spec)}, which pages: "
-        description = pulumi.Output.from_input(a.dashboard_url).apply(
+        period = spec.period_for(self._facts)
+        condition_only = f"Condition of {paging_alarm_name(self._prefix, spec)}, which pages: "
+        description = pulumi.Output.from_input(self._args.get("dashboard_url")).apply(
             lambda url: (
                 describe(spec, threshold, period, url)
                 if notify
@@ -261,7 +295,7 @@ class Alarms(pulumi.ComponentResource):
             statistic=None if ref is None or percentile else ref.statistic,
             extended_statistic=ref.statistic if ref is not None and percentile else None,
             period=None if math else period,
-            tags=dict(a.tags),
+            tags=self._tags,
             opts=opts,
         )
 

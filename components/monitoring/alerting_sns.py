@@ -2,74 +2,110 @@
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from components.iam_documents import alarm_topic_key_policy, alarm_topic_policy
 from components.monitoring.catalogue import Tier
-from components.naming import Naming
+from components.type_tokens import component_options, type_token
 
 
-@dataclass
-class AlertingSNSArgs:
-    naming: Naming
-    """Topic and key names derive from project and stack."""
-    tags: Mapping[str, str]
-    """Standard tags."""
-    emails: Mapping[Tier, Sequence[str]]
-    """Email subscribers per tier."""
-    critical_sms: Sequence[str] = field(default_factory=tuple)
+class AlertingSNSArgs(TypedDict):
+    name_prefix: NotRequired[str]
+    """Prefix of every child's name (`{prefix}-alerts-critical`); default: the component's name."""
+    tags: NotRequired[dict[str, str]]
+    """Tags for the key and the topics; none by default."""
+    critical_emails: NotRequired[list[str]]
+    """Who is told when uploads are not being processed."""
+    performance_emails: NotRequired[list[str]]
+    """Who is told when the pipeline is slow or saturated."""
+    log_alerts_emails: NotRequired[list[str]]
+    """Who is told about signals from the handler's log lines."""
+    critical_sms: NotRequired[list[str]]
     """Phone numbers (E.164) that get critical alerts by SMS; critical tier only."""
 
 
 class AlertingSNS(pulumi.ComponentResource):
-    """Critical (email + SMS), performance (email) and log-alerts (email) topics."""
+    """Critical (email + SMS), performance (email) and log-alerts (email) topics under one customer-managed key."""
 
-    topics: dict[Tier, aws.sns.Topic]
-    key: aws.kms.Key
+    critical_topic_arn: pulumi.Output[str]
+    """Topic of the critical tier."""
+    performance_topic_arn: pulumi.Output[str]
+    """Topic of the performance tier."""
+    log_alerts_topic_arn: pulumi.Output[str]
+    """Topic of the log-alerts tier."""
+    key_arn: pulumi.Output[str]
+    """The KMS key that encrypts the topics; CloudWatch alarms may use it."""
 
     def __init__(self, name: str, args: AlertingSNSArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("imagepipe:alerting:AlertingSNS", name, None, opts)
+        super().__init__(type_token(AlertingSNS), name, None, component_options(AlertingSNS, opts))
         self._args = args
+        self._prefix = args.get("name_prefix", name)
+        self._tags = dict(args.get("tags", {}))
         child = pulumi.ResourceOptions(parent=self)
         identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
         region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self))
         self.key = self._topic_key(identity.account_id, child)
-        self.topics = {}
+        self.topics: dict[Tier, aws.sns.Topic] = {}
         for tier in Tier:
             topic = self._topic(tier, child)
             self._topic_policy(tier, topic, identity.account_id, region.region, child)
             self._subscriptions(tier, topic, child)
             self.topics[tier] = topic
-        self.register_outputs({f"{tier.value}_topic_arn": t.arn for tier, t in self.topics.items()})
+        self.critical_topic_arn = self.topics[Tier.CRITICAL].arn
+        self.performance_topic_arn = self.topics[Tier.PERFORMANCE].arn
+        self.log_alerts_topic_arn = self.topics[Tier.LOG_ALERTS].arn
+        self.key_arn = self.key.arn
+        self.register_outputs(
+            {
+                "critical_topic_arn": self.critical_topic_arn,
+                "performance_topic_arn": self.performance_topic_arn,
+                "log_alerts_topic_arn": self.log_alerts_topic_arn,
+                "key_arn": self.key_arn,
+            }
+        )
+
+    def _child_name(self, *parts: str) -> str:
+        return "-".join((self._prefix, *parts))
+
+    def _emails(self, tier: Tier) -> list[str]:
+        by_tier = {
+            Tier.CRITICAL: self._args.get("critical_emails", []),
+            Tier.PERFORMANCE: self._args.get("performance_emails", []),
+            Tier.LOG_ALERTS: self._args.get("log_alerts_emails", []),
+        }
+        return list(by_tier[tier])
 
     def _topic_key(self, account_id: pulumi.Output[str], opts: pulumi.ResourceOptions) -> aws.kms.Key:
         # CloudWatch alarms cannot publish to topics under the AWS-managed SNS key: its policy
         # cannot be edited to let cloudwatch.amazonaws.com use it.
-        n = self._args.naming
         key = aws.kms.Key(
-            n.name("alerts-key"),
-            description=f"Encrypts the {n.prefix} alert topics; usable by CloudWatch alarms",
+            self._child_name("alerts-key"),
+            description=f"Encrypts the {self._prefix} alert topics; usable by CloudWatch alarms",
             enable_key_rotation=True,
             deletion_window_in_days=30,
             policy=account_id.apply(lambda account: json.dumps(alarm_topic_key_policy(account))),
-            tags=dict(self._args.tags),
+            tags=self._tags,
             opts=opts,
         )
-        aws.kms.Alias(n.name("alerts-key-alias"), name=f"alias/{n.name('alerts')}", target_key_id=key.key_id, opts=opts)
+        aws.kms.Alias(
+            self._child_name("alerts-key-alias"),
+            name=f"alias/{self._child_name('alerts')}",
+            target_key_id=key.key_id,
+            opts=opts,
+        )
         return key
 
     def _topic(self, tier: Tier, opts: pulumi.ResourceOptions) -> aws.sns.Topic:
-        name = self._args.naming.name("alerts", tier.value)
+        name = self._child_name("alerts", tier.value)
         return aws.sns.Topic(
             name,
             name=name,
-            display_name=f"{self._args.naming.prefix} {tier.value}",
+            display_name=f"{self._prefix} {tier.value}",
             kms_master_key_id=self.key.arn,
-            tags=dict(self._args.tags),
+            tags=self._tags,
             opts=opts,
         )
 
@@ -85,18 +121,18 @@ class AlertingSNS(pulumi.ComponentResource):
             lambda v: json.dumps(alarm_topic_policy(topic_arn=v[0], account_id=v[1], region=v[2]))
         )
         return aws.sns.TopicPolicy(
-            self._args.naming.name("alerts", tier.value, "policy"), arn=topic.arn, policy=policy, opts=opts
+            self._child_name("alerts", tier.value, "policy"), arn=topic.arn, policy=policy, opts=opts
         )
 
     def _subscriptions(self, tier: Tier, topic: aws.sns.Topic, opts: pulumi.ResourceOptions) -> None:
-        endpoints = [("email", e) for e in self._args.emails.get(tier, ())]
+        endpoints = [("email", e) for e in self._emails(tier)]
         if tier is Tier.CRITICAL:
-            endpoints += [("sms", phone) for phone in self._args.critical_sms]
+            endpoints += [("sms", phone) for phone in self._args.get("critical_sms", [])]
         for protocol, endpoint in endpoints:
             # Named by endpoint, not position: removing one subscriber leaves the others untouched.
             digest = hashlib.sha256(endpoint.encode()).hexdigest()[:8]
             aws.sns.TopicSubscription(
-                self._args.naming.name("alerts", tier.value, protocol, digest),
+                self._child_name("alerts", tier.value, protocol, digest),
                 topic=topic.arn,
                 protocol=protocol,
                 endpoint=endpoint,

@@ -1,9 +1,8 @@
 """Dashboard: the health of the whole pipeline on one CloudWatch dashboard, built from the catalogue."""
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -11,6 +10,7 @@ import pulumi_aws as aws
 from components.monitoring import catalogue as c
 from components.monitoring.alarms import MetricScope
 from components.monitoring.catalogue import MetricRef
+from components.type_tokens import component_options, type_token
 from handlers.telemetry import events as ev
 
 WIDTH = 12
@@ -165,53 +165,64 @@ def dashboard_body(facts: DashboardFacts) -> dict[str, Any]:
     return {"widgets": widgets}
 
 
-@dataclass
-class DashboardArgs:
-    name: str
-    """Dashboard name (`{project}-{stack}`)."""
+class DashboardArgs(TypedDict):
     namespace: str
-    """Namespace of the log-derived metrics."""
+    """Namespace of the log-derived metrics (MetricFilters' namespace)."""
     function_name: pulumi.Input[str]
-    """The image processor."""
-    queue_name: pulumi.Input[str]
-    """The failure queue."""
+    """The image-processing function."""
+    failure_queue_name: pulumi.Input[str]
+    """The function's failure queue."""
     log_group_name: pulumi.Input[str]
-    """For the Logs Insights widget."""
-    alarm_arns: Sequence[pulumi.Input[str]]
-    """Every alarm, for the status widget."""
-    timeout_s: int
-    """Marked on the duration graph."""
-    reserved_concurrency: int | None
-    """Marked on the concurrency graph."""
+    """The function's log group, for the recent-errors widget."""
+    dashboard_name: NotRequired[str]
+    """The CloudWatch dashboard's name; default: the component's name."""
+    alarm_arns: NotRequired[pulumi.Input[list[str]]]
+    """Alarms for the status widget (Alarms' alarm_arns); none by default."""
+    timeout_seconds: NotRequired[int]
+    """The function's timeout, marked on the duration graph; default 60."""
+    reserved_concurrency: NotRequired[int]
+    """Marked on the concurrency graph; -1 (the default): unreserved, no mark."""
 
 
 class Dashboard(pulumi.ComponentResource):
-    """One CloudWatch dashboard for the pipeline."""
+    """One CloudWatch dashboard with the health of the whole pipeline."""
 
-    dashboard: aws.cloudwatch.Dashboard
+    dashboard_name: pulumi.Output[str]
+    """The dashboard's name."""
     url: pulumi.Output[str]
+    """The dashboard in the CloudWatch console."""
 
     def __init__(self, name: str, args: DashboardArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("imagepipe:observability:Dashboard", name, None, opts)
+        from components.function_defaults import TIMEOUT_SECONDS, UNRESERVED
+
+        super().__init__(type_token(Dashboard), name, None, component_options(Dashboard, opts))
+        dashboard = args.get("dashboard_name", name)
+        timeout_ms = args.get("timeout_seconds", TIMEOUT_SECONDS) * 1000
+        reserved = args.get("reserved_concurrency", UNRESERVED)
         region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
         body = pulumi.Output.all(
-            region, args.function_name, args.queue_name, args.log_group_name, pulumi.Output.all(*args.alarm_arns)
+            region,
+            args["function_name"],
+            args["failure_queue_name"],
+            args["log_group_name"],
+            pulumi.Output.from_input(args.get("alarm_arns", [])),
         ).apply(
             lambda v: json.dumps(
                 dashboard_body(
                     DashboardFacts(
                         region=v[0],
-                        scope=MetricScope(args.namespace, v[1], v[2]),
+                        scope=MetricScope(args["namespace"], v[1], v[2]),
                         log_group_name=v[3],
                         alarm_arns=tuple(v[4]),
-                        timeout_ms=args.timeout_s * 1000,
-                        reserved_concurrency=args.reserved_concurrency,
+                        timeout_ms=timeout_ms,
+                        reserved_concurrency=None if reserved == UNRESERVED else reserved,
                     )
                 )
             )
         )
         self.dashboard = aws.cloudwatch.Dashboard(
-            name, dashboard_name=args.name, dashboard_body=body, opts=pulumi.ResourceOptions(parent=self)
+            name, dashboard_name=dashboard, dashboard_body=body, opts=pulumi.ResourceOptions(parent=self)
         )
-        self.url = region.apply(lambda r: dashboard_url(r, args.name))
-        self.register_outputs({"url": self.url})
+        self.dashboard_name = self.dashboard.dashboard_name
+        self.url = region.apply(lambda r: dashboard_url(r, dashboard))
+        self.register_outputs({"dashboard_name": self.dashboard_name, "url": self.url})

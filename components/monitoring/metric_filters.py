@@ -1,51 +1,54 @@
 """MetricFilters: one CloudWatch Logs metric filter per log-derived metric in the catalogue."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from components.monitoring.alarms import format_threshold
 from components.monitoring.catalogue import LOG_METRICS, LogMetric
+from components.type_tokens import component_options, type_token
 
 
-@dataclass
-class MetricFiltersArgs:
+class MetricFiltersArgs(TypedDict):
     log_group_name: pulumi.Input[str]
-    """The function's log group."""
+    """The image-processing function's log group."""
     namespace: str
-    """Metric namespace of this project and stack."""
-    name_prefix: str
-    """`{project}-{stack}`, prefixed to each filter's name."""
-    metrics: Sequence[LogMetric] = LOG_METRICS
-    """What to measure; the catalogue by default."""
+    """Namespace of the metrics, e.g. `imagepipe/prod`."""
+    name_prefix: NotRequired[str]
+    """Filter names are `{prefix}-{metric}`; default: the component's name."""
 
 
 class MetricFilters(pulumi.ComponentResource):
-    """Turns the handler's JSON log lines into metrics."""
+    """Turns the handler's JSON log lines into metrics: one filter per log metric of the catalogue."""
 
-    filters: dict[str, aws.cloudwatch.LogMetricFilter]
+    namespace: pulumi.Output[str]
+    """Where the metrics are published."""
+    metric_names: pulumi.Output[list[str]]
+    """The metrics published."""
 
     def __init__(self, name: str, args: MetricFiltersArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("imagepipe:observability:MetricFilters", name, None, opts)
+        super().__init__(type_token(MetricFilters), name, None, component_options(MetricFilters, opts))
         child = pulumi.ResourceOptions(parent=self)
-        self.filters = {metric.name: self._filter(args, metric, child) for metric in args.metrics}
-        self.register_outputs({"filters": [f.name for f in self.filters.values()]})
+        prefix = args.get("name_prefix", name)
+        self.filters = {metric.name: self._filter(args, prefix, metric, child) for metric in LOG_METRICS}
+        self.namespace = pulumi.Output.from_input(args["namespace"])
+        self.metric_names = pulumi.Output.from_input([metric.name for metric in LOG_METRICS])
+        self.register_outputs({"namespace": self.namespace, "metric_names": self.metric_names})
 
     @staticmethod
     def _filter(
-        args: MetricFiltersArgs, metric: LogMetric, opts: pulumi.ResourceOptions
+        args: MetricFiltersArgs, prefix: str, metric: LogMetric, opts: pulumi.ResourceOptions
     ) -> aws.cloudwatch.LogMetricFilter:
-        name = f"{args.name_prefix}-{metric.name}"
+        name = f"{prefix}-{metric.name}"
         return aws.cloudwatch.LogMetricFilter(
             name,
             name=name,
-            log_group_name=args.log_group_name,
+            log_group_name=args["log_group_name"],
             pattern=metric.filter_pattern,
             metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
                 name=metric.name,
-                namespace=args.namespace,
+                namespace=args["namespace"],
                 value=metric.value,
                 default_value=None if metric.default_value is None else format_threshold(metric.default_value),
                 unit=metric.unit.value,

@@ -1,16 +1,35 @@
-"""The stack config: every bad value stops the program with one message naming the key."""
+"""The stack config: every bad value stops the program with one message naming the key.
+
+Each key is declared once, on the field it fills; the tests at the end check that parsing, the
+README's table and the type checker all see every field through exactly that one declaration.
+"""
+
+import re
+import types
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import Literal, Union, get_args, get_origin, get_type_hints
 
 import pytest
+from mypy import api as mypy_api
 
-from components.config import (
+from handlers.imaging.renditions import DEFAULT_RENDITIONS, OutputFormat
+from offline.config_table import render_config_table
+from program.config import (
+    KEY_FIELDS,
     KEYS,
+    ROOT,
     STACKS,
     ConfigError,
+    StackConfig,
     load_stack_file,
     parse_config,
     stack_file_values,
 )
-from handlers.imaging.renditions import DEFAULT_RENDITIONS, OutputFormat
+from program.config_keys import Listed, key, read_section, section
+from program.config_values import whole
 
 MINIMAL = {"costCenter": "cc-1", "alertEmail": "oncall@example.com"}
 
@@ -191,3 +210,206 @@ def test_malformed_tier_email_is_refused() -> None:
 
 def test_no_traffic_window_outside_5_to_1440_minutes_is_refused() -> None:
     assert str(error_for(noTrafficMinutes="2")) == "imagepipe:noTrafficMinutes must be from 5 to 1440, got 2"
+
+
+# --- one declaration per key: parsing, the README table and the types all derive from it ---
+
+# The StackConfig fields parse_config is handed rather than reads from a key.
+GIVEN = {"project", "stack"}
+KEYS_BY_NAME = {k.name: k for k in KEYS}
+
+
+def section_classes() -> list[type]:
+    """StackConfig and the sections it holds, found from its type hints (not from the key declarations)."""
+    held = [hint for hint in get_type_hints(StackConfig).values() if isinstance(hint, type) and is_dataclass(hint)]
+    return [StackConfig, *held]
+
+
+def test_every_value_field_of_every_section_is_filled_by_exactly_one_key() -> None:
+    # GIVEN every field of every section that holds a value (not a section, not handed in)
+    value_fields = Counter(
+        (cls, f.name)
+        for cls in section_classes()
+        for f in fields(cls)
+        if f.name not in GIVEN and f.type not in section_classes()
+    )
+    # WHEN the key declarations are collected
+    filled = Counter((kf.section, kf.attribute) for kf in KEY_FIELDS)
+    # THEN each such field is filled by one key, and no key fills anything else
+    assert filled == value_fields
+    assert set(filled.values()) == {1}
+
+
+def test_every_key_fills_exactly_one_field_and_is_listed_once() -> None:
+    names = Counter(kf.key.name for kf in KEY_FIELDS)
+    assert [name for name, count in names.items() if count > 1] == []
+    assert Counter(k.name for k in KEYS) == names
+
+
+def test_readme_table_has_one_row_per_declared_key_made_from_its_declaration() -> None:
+    # GIVEN the rendered table's key rows (after the header and separator, before the end marker)
+    rows = render_config_table().splitlines()[3:-1]
+    # THEN each row is one key, in KEYS order, with the declaration's type, default and meaning
+    assert len(rows) == len(KEY_FIELDS)
+    for row, k in zip(rows, KEYS, strict=True):
+        name, type_text, default, *_stacks, meaning = row[2:-2].split(" | ")
+        assert (name, type_text, meaning) == (f"`imagepipe:{k.name}`", k.type, k.meaning)
+        if k.shown_default is not None:
+            assert default == k.shown_default
+        elif k.default is None:
+            assert default == "(required)"
+        else:
+            assert default.startswith("`") and default.endswith("`")
+
+
+def test_readme_lists_keys_by_listing_then_in_the_order_they_are_read() -> None:
+    # GIVEN the order parse_config reads keys in (field order)
+    read_order = [kf.key.name for kf in KEY_FIELDS]
+    # THEN the README lists the FIRST keys, then the rest in that order, then the LAST
+    assert [k.name for k in KEYS] == sorted(read_order, key=lambda n: (KEYS_BY_NAME[n].listed, read_order.index(n)))
+    assert [k.name for k in KEYS if k.listed is Listed.FIRST] == ["costCenter", "alertEmail", "criticalSms"]
+    assert [k.name for k in KEYS if k.listed is Listed.LAST] == ["kmsKeyArn"]
+
+
+def test_only_cost_center_and_alert_email_are_required() -> None:
+    assert {k.name for k in KEYS if k.default is None} == {"costCenter", "alertEmail"}
+
+
+@pytest.mark.parametrize(
+    ("name", "meaning"),
+    [("costCenter", "CostCenter tag on every resource"), ("alertEmail", "email that receives every alert tier")],
+)
+def test_an_unset_required_key_is_named_with_its_meaning_and_how_to_set_it(name: str, meaning: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config({k: v for k, v in MINIMAL.items() if k != name}, "dev")
+    assert str(caught.value) == f"imagepipe:{name} is required ({meaning}); set it with `pulumi config set {name} ...`"
+
+
+def test_unknown_key_message_lists_every_declared_key_alphabetically() -> None:
+    known = ", ".join(sorted(k.name for k in KEYS))
+    assert known.startswith("abortMultipartDays, alarmThresholds, alertEmail, architecture, costCenter,")
+    assert str(error_for(memoryMB="2048")) == f"imagepipe:memoryMB is not a known key; known keys: {known}"
+
+
+def test_with_several_bad_values_the_first_read_is_reported() -> None:
+    # GIVEN a bad value in the function section and one in the alerting section
+    error = error_for(alarmThresholds='{"error-rate": -1}', memoryMb="1")
+    # THEN the function section's, read first, is the one reported
+    assert error.key == "memoryMb"
+
+
+def test_default_renditions_are_the_renditions_keys_ordinary_default() -> None:
+    renditions = KEYS_BY_NAME["renditions"]
+    assert renditions.default is not None
+    assert renditions.parse("renditions", renditions.default) == DEFAULT_RENDITIONS
+    assert renditions.shown_default == "3 renditions (below)"
+
+
+def conforms(value: object, hint: object) -> bool:
+    """Whether value has the annotated type (the annotations StackConfig's sections use)."""
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, types.UnionType):
+        return any(conforms(value, arg) for arg in args)
+    if origin is Literal:
+        return value in args
+    if origin is tuple and args[1:] == (Ellipsis,):
+        return isinstance(value, tuple) and all(conforms(item, args[0]) for item in value)
+    if origin is Mapping:
+        return isinstance(value, Mapping) and all(
+            conforms(k, args[0]) and conforms(v, args[1]) for k, v in value.items()
+        )
+    if hint is type(None):
+        return value is None
+    if hint in (bool, int, float, str):
+        return type(value) is hint  # a bool is not an int here, nor an int a float
+    if isinstance(hint, type):
+        return isinstance(value, hint)
+    raise AssertionError(f"no check for annotation {hint!r}")
+
+
+ARN = "arn:aws:kms:eu-west-1:123456789012:key/abc"
+CONFIGS = {
+    "defaults": lambda: parse_config(MINIMAL, "dev"),
+    "dev": lambda: load_stack_file("dev"),
+    "prod": lambda: load_stack_file("prod"),
+    "every optional value set": lambda: parse_config(
+        {
+            **MINIMAL,
+            "kmsKeyArn": ARN,
+            "reservedConcurrency": "3",
+            "criticalSms": '["+15555550100"]',
+            "tierEmails": '{"critical": ["pager@example.com"]}',
+            "alarmThresholds": '{"error-rate": 2}',
+        },
+        "dev",
+    ),
+}
+
+
+@pytest.mark.parametrize("which", CONFIGS)
+def test_every_parsed_field_has_its_declared_type(which: str) -> None:
+    # GIVEN a parsed config and each of its sections
+    config = CONFIGS[which]()
+    instances: dict[type, object] = {StackConfig: config}
+    instances.update({type(v): v for f in fields(config) if is_dataclass(v := getattr(config, f.name))})
+    # THEN every field a key fills holds a value of the field's annotated type
+    for kf in KEY_FIELDS:
+        value = getattr(instances[kf.section], kf.attribute)
+        hint = get_type_hints(kf.section)[kf.attribute]
+        assert conforms(value, hint), f"{kf.section.__name__}.{kf.attribute} = {value!r} is not a {hint}"
+
+
+@section
+class Probe:
+    size: int = key("size", "int", "3", "a probe's size", whole(1))
+    label: str
+
+
+def test_a_section_is_read_from_its_keys_and_the_values_handed_in() -> None:
+    assert read_section(Probe, {"size": "5"}, label="x") == Probe(size=5, label="x")
+    assert read_section(Probe, {}, label="x").size == 3
+
+
+def test_a_field_neither_declared_with_a_key_nor_a_section_nor_handed_in_is_refused() -> None:
+    with pytest.raises(TypeError, match=r"Probe\.label is neither a key, a section, nor given"):
+        read_section(Probe, {"size": "5"})
+
+
+TYPED_PROBE = """\
+from program.config_keys import key, section
+
+
+def parse_count(key: str, raw: str) -> int:
+    return int(raw)
+
+
+def parse_limit(key: str, raw: str) -> int | None:
+    return None if raw == "-1" else int(raw)
+
+
+@section
+class Limits:
+    count: int = key("count", "int", "1", "a count", parse_count)
+    limit: int = key("limit", "int", "-1", "a limit", parse_limit)
+    optional_limit: int | None = key("optionalLimit", "int", "-1", "a limit", parse_limit)
+
+
+Limits(count=1, optional_limit=None)
+"""
+
+
+def test_the_type_checker_refuses_a_key_whose_parser_does_not_return_its_fields_type(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a section whose `limit` field is an int but whose parser may return None
+    probe = tmp_path / "probe.py"
+    probe.write_text(TYPED_PROBE)
+    monkeypatch.chdir(ROOT)
+    # WHEN mypy checks it as it checks this repository
+    report, _, _ = mypy_api.run(["--strict", "--no-incremental", "--cache-dir", "/dev/null", str(probe)])
+    # THEN exactly that field is refused, and keys count as required arguments (they have no default)
+    errors = {int(line) for line in re.findall(r"probe\.py:(\d+): error:", report)}
+    expected = {n for n, line in enumerate(TYPED_PROBE.splitlines(), 1) if line.startswith(("    limit:", "Limits("))}
+    assert errors == expected, report
+    assert 'expression has type "int | None", variable has type "int"' in report
+    assert 'Missing positional argument "limit"' in report

@@ -4,8 +4,8 @@ import inspect
 
 import pytest
 
-from components.config import STACKS
 from offline.runtime import Evaluation
+from program.config import STACKS
 from tests.infra.test_tags_and_names import resource_class
 
 

@@ -32,7 +32,7 @@ def processor_statements(ev: Evaluation) -> dict[str, dict[str, Any]]:
 
 
 def test_upload_and_processed_buckets_are_two_secure_buckets(dev: Evaluation) -> None:
-    secure = {r.name for r in dev.of_type("imagepipe:storage:SecureBucket")}
+    secure = {r.name for r in dev.of_type("imagepipe:index:SecureBucket")}
     assert secure == {"imagepipe-dev-uploads", "imagepipe-dev-processed"}
     assert uploads(dev).outputs["bucket"] != processed(dev).outputs["bucket"]
 
@@ -225,8 +225,8 @@ def test_no_wildcard_action_or_resource_except_xray(prod: Evaluation) -> None:
 
 
 def test_kms_key_from_config_encrypts_table_queue_logs_and_buckets_and_the_role_may_use_it() -> None:
-    from components.config import stack_file_values
     from offline.runtime import evaluate_program
+    from program.config import stack_file_values
 
     key = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
     ev = evaluate_program("prod", {**stack_file_values("prod"), "kmsKeyArn": key})
@@ -256,12 +256,12 @@ def test_processed_bucket_expires_thumbnails_by_the_tag_the_handler_writes(dev: 
 
 
 def test_pipeline_children_are_parented_to_the_component(dev: Evaluation) -> None:
-    pipeline = dev.one("imagepipe:pipeline:ImagePipeline")
+    pipeline = dev.one("imagepipe:index:ImagePipeline")
     direct = [r for r in dev.resources if r.parent_urn == pipeline.urn]
     assert {r.type for r in direct} >= {
         FUNCTION,
         "aws:dynamodb/table:Table",
-        "imagepipe:storage:SecureBucket",
+        "imagepipe:index:SecureBucket",
     }
     assert all(r.parent_urn for r in dev.resources if r is not pipeline)
 

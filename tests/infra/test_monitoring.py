@@ -5,10 +5,10 @@ from typing import Any
 
 import pytest
 
-from components.config import STACKS
 from components.monitoring.catalogue import ALARMS, LOG_METRICS, AlarmSpec, Tier
 from offline.runbook_file import RUNBOOK, render_stack_runbook
 from offline.runtime import Evaluation, RecordedResource
+from program.config import STACKS
 from tests.infra.policy_reading import statements
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -417,14 +417,27 @@ def test_exports_the_dashboard_url_and_the_three_topic_arns(prod: Evaluation) ->
         assert prod.exports[f"{tier.value.replace('-', '_')}_topic_arn"] == topic_arn(prod, tier.value)
 
 
-def test_components_have_their_type_tokens(prod: Evaluation) -> None:
+def test_components_have_the_package_type_tokens(prod: Evaluation) -> None:
     tokens = {r.type for r in prod.resources if not r.custom}
-    assert {
-        "imagepipe:alerting:AlertingSNS",
-        "imagepipe:observability:MetricFilters",
-        "imagepipe:observability:Dashboard",
-        "imagepipe:observability:Alarms",
-    } <= tokens
+    assert tokens == {
+        "imagepipe:index:ImagePipeline",
+        "imagepipe:index:SecureBucket",
+        "imagepipe:index:AlertingSNS",
+        "imagepipe:index:PipelineMonitoring",
+        "imagepipe:index:MetricFilters",
+        "imagepipe:index:Dashboard",
+        "imagepipe:index:Alarms",
+    }
+
+
+def test_monitoring_derives_filters_alarms_and_dashboard_as_its_children(prod: Evaluation) -> None:
+    monitoring = prod.one("imagepipe:index:PipelineMonitoring", "imagepipe-prod-monitoring")
+    children = {(r.type, r.name) for r in prod.resources if r.parent_urn == monitoring.urn}
+    assert children == {
+        ("imagepipe:index:MetricFilters", "imagepipe-prod-metric-filters"),
+        ("imagepipe:index:Alarms", "imagepipe-prod-alarms"),
+        ("imagepipe:index:Dashboard", "imagepipe-prod-dashboard"),
+    }
 
 
 def test_prod_has_every_alarm_the_tiers_promise() -> None:

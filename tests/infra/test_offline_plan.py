@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from components.config import STACKS
 from offline import plan
 from offline.config_table import README, render_config_table
 from offline.runtime import Evaluation
 from offline.snapshots import render_snapshot, snapshot_path
+from program.config import STACKS
 
 REGENERATE = "run `python3 tasks.py snapshots` and commit the result if the change is intended"
 

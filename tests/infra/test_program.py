@@ -2,8 +2,8 @@
 
 import pytest
 
-from components.config import ConfigError, stack_file_values
 from offline.runtime import Evaluation, evaluate_program
+from program.config import ConfigError, stack_file_values
 
 
 def test_exports_name_buckets_upload_location_function_table_and_queue(dev: Evaluation) -> None:

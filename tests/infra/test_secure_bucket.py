@@ -1,10 +1,10 @@
 """SecureBucket: private, encrypted, versioned, TLS-only, with lifecycle rules from its Args."""
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
-from components.secure_bucket import SecureBucket, SecureBucketArgs, TagExpiration
+from components.secure_bucket import SecureBucket, SecureBucketArgs, TagExpirationArgs
 from offline.runtime import Evaluation, run_under_mocks
 from tests.infra.policy_reading import statements
 
@@ -13,12 +13,13 @@ KMS_KEY = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555
 
 
 def build(**args: Any) -> Evaluation:
-    return run_under_mocks(lambda: SecureBucket("assets", SecureBucketArgs(tags=TAGS, **args)))
+    bucket_args = cast(SecureBucketArgs, {"tags": TAGS, **args})
+    return run_under_mocks(lambda: SecureBucket("assets", bucket_args))
 
 
 @pytest.fixture(scope="module")
 def default_bucket() -> Evaluation:
-    return build(tag_expirations=(TagExpiration("Type", "thumbnail", 90),))
+    return build(tag_expirations=[TagExpirationArgs(key="Type", value="thumbnail", days=90)])
 
 
 def child(ev: Evaluation, type_: str) -> dict[str, Any]:
@@ -26,7 +27,7 @@ def child(ev: Evaluation, type_: str) -> dict[str, Any]:
 
 
 def test_component_has_its_type_token_and_parents_every_child(default_bucket: Evaluation) -> None:
-    component = default_bucket.one("imagepipe:storage:SecureBucket", "assets")
+    component = default_bucket.one("imagepipe:index:SecureBucket", "assets")
     children = [r for r in default_bucket.resources if r is not component]
     assert len(children) == 7
     assert all(r.parent_urn == component.urn for r in children)
@@ -117,6 +118,10 @@ def test_lifecycle_day_counts_come_from_args() -> None:
 
 def test_bucket_without_tag_expirations_has_no_expiration_rule() -> None:
     assert not any("expiration" in r for r in _rules(build()).values())
+
+
+def test_zero_ia_transition_days_means_objects_stay_in_standard() -> None:
+    assert "transition-to-standard-ia" not in _rules(build(ia_transition_days=0))
 
 
 def test_force_destroy_is_off_unless_asked(default_bucket: Evaluation) -> None:

@@ -5,8 +5,8 @@ import inspect
 
 import pytest
 
-from components.config import STACKS
 from offline.runtime import Evaluation, RecordedResource
+from program.config import STACKS
 
 STANDARD = {"Environment", "Project", "CostCenter", "ManagedBy"}
 

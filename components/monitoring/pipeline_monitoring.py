@@ -1,0 +1,140 @@
+"""PipelineMonitoring: metric filters, alarms and dashboard, derived from the pipeline they watch.
+
+As cdk-monitoring-constructs does it: hand it what it watches (the pipeline's function, log group,
+failure queue and upload bucket) and where to send alerts (the three tiers' topics), and every
+metric filter, alarm and dashboard widget follows from the catalogue. MetricFilters, Alarms and
+Dashboard stay available on their own.
+"""
+
+from typing import TYPE_CHECKING, NotRequired, TypedDict
+
+import pulumi
+
+from components.function_defaults import TIMEOUT_SECONDS, UNRESERVED
+from components.monitoring.alarms import NO_TRAFFIC_MINUTES, Alarms, AlarmsArgs
+from components.monitoring.dashboard import Dashboard, DashboardArgs, dashboard_url_output
+from components.monitoring.metric_filters import MetricFilters, MetricFiltersArgs
+from components.type_tokens import PACKAGE, component_options, moved_from_stack_root, type_token
+
+if TYPE_CHECKING:
+    from components.image_pipeline import ImagePipeline
+    from components.monitoring.alerting_sns import AlertingSNS
+
+
+class PipelineMonitoringArgs(TypedDict):
+    function_name: pulumi.Input[str]
+    """The image-processing function (ImagePipeline's function_name)."""
+    log_group_name: pulumi.Input[str]
+    """Its log group (ImagePipeline's log_group_name)."""
+    failure_queue_name: pulumi.Input[str]
+    """Its failure queue (ImagePipeline's failure_queue_name)."""
+    upload_bucket_name: pulumi.Input[str]
+    """Its upload bucket (ImagePipeline's upload_bucket_name), whose request metrics gate the silence alarms."""
+    critical_topic_arn: pulumi.Input[str]
+    """Where critical alarms go (AlertingSNS's critical_topic_arn)."""
+    performance_topic_arn: pulumi.Input[str]
+    """Where performance alarms go (AlertingSNS's performance_topic_arn)."""
+    log_alerts_topic_arn: pulumi.Input[str]
+    """Where log alarms go (AlertingSNS's log_alerts_topic_arn)."""
+    name_prefix: NotRequired[str]
+    """Prefix of every filter, alarm and the dashboard (`{prefix}-metric-filters`); default: the component's name."""
+    namespace: NotRequired[str]
+    """Namespace of the log-derived metrics; default `imagepipe/{prefix}`."""
+    tags: NotRequired[dict[str, str]]
+    """Tags for every alarm; none by default."""
+    timeout_seconds: NotRequired[int]
+    """The function's timeout: duration-p99 fires at 80% of it. Default 60."""
+    reserved_concurrency: NotRequired[int]
+    """The function's reserved concurrency (-1, the default: unreserved, no concurrency alarm)."""
+    expect_traffic: NotRequired[bool]
+    """Whether uploads that go unprocessed for the silence window page (production); default false."""
+    no_traffic_minutes: NotRequired[int]
+    """The silence window in minutes (5-1440); default 60."""
+    alarm_thresholds: NotRequired[dict[str, float]]
+    """Thresholds by alarm id, overriding the catalogue's (docs/alerts.md lists the ids)."""
+
+
+def watching(pipeline: "ImagePipeline", alerting: "AlertingSNS") -> PipelineMonitoringArgs:
+    """The Args that point monitoring at a pipeline and its alert topics (Python callers)."""
+    return PipelineMonitoringArgs(
+        function_name=pipeline.function_name,
+        log_group_name=pipeline.log_group_name,
+        failure_queue_name=pipeline.failure_queue_name,
+        upload_bucket_name=pipeline.upload_bucket_name,
+        critical_topic_arn=alerting.critical_topic_arn,
+        performance_topic_arn=alerting.performance_topic_arn,
+        log_alerts_topic_arn=alerting.log_alerts_topic_arn,
+    )
+
+
+class PipelineMonitoring(pulumi.ComponentResource):
+    """Metric filters, alarms routed to three SNS tiers, and one dashboard for an ImagePipeline."""
+
+    namespace: pulumi.Output[str]
+    """Where the log-derived metrics are published."""
+    dashboard_name: pulumi.Output[str]
+    """The dashboard's name."""
+    dashboard_url: pulumi.Output[str]
+    """The dashboard in the CloudWatch console."""
+    alarm_arns: pulumi.Output[list[str]]
+    """The alarms that notify a topic."""
+
+    def __init__(self, name: str, args: PipelineMonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(type_token(PipelineMonitoring), name, None, component_options(PipelineMonitoring, opts))
+        prefix = args.get("name_prefix", name)
+        namespace = args.get("namespace", f"{PACKAGE}/{prefix}")
+        timeout = args.get("timeout_seconds", TIMEOUT_SECONDS)
+        reserved = args.get("reserved_concurrency", UNRESERVED)
+
+        def child(component: type[pulumi.ComponentResource]) -> pulumi.ResourceOptions:
+            # These three sat under the stack before this component existed.
+            return pulumi.ResourceOptions(parent=self, aliases=[moved_from_stack_root(component)])
+
+        self.metric_filters = MetricFilters(
+            f"{prefix}-metric-filters",
+            MetricFiltersArgs(log_group_name=args["log_group_name"], namespace=namespace, name_prefix=prefix),
+            opts=child(MetricFilters),
+        )
+        url = dashboard_url_output(prefix)
+        alarm_args = AlarmsArgs(
+            namespace=namespace,
+            function_name=args["function_name"],
+            failure_queue_name=args["failure_queue_name"],
+            upload_bucket_name=args["upload_bucket_name"],
+            critical_topic_arn=args["critical_topic_arn"],
+            performance_topic_arn=args["performance_topic_arn"],
+            log_alerts_topic_arn=args["log_alerts_topic_arn"],
+            name_prefix=prefix,
+            tags=args.get("tags", {}),
+            dashboard_url=url,
+            timeout_seconds=timeout,
+            reserved_concurrency=reserved,
+            expect_traffic=args.get("expect_traffic", False),
+            no_traffic_minutes=args.get("no_traffic_minutes", NO_TRAFFIC_MINUTES),
+            alarm_thresholds=args.get("alarm_thresholds", {}),
+        )
+        self.alarms = Alarms(f"{prefix}-alarms", alarm_args, opts=child(Alarms))
+        dashboard_args = DashboardArgs(
+            namespace=namespace,
+            function_name=args["function_name"],
+            failure_queue_name=args["failure_queue_name"],
+            log_group_name=args["log_group_name"],
+            dashboard_name=prefix,
+            alarm_arns=self.alarms.alarm_arns,
+            timeout_seconds=timeout,
+            reserved_concurrency=reserved,
+        )
+        self.dashboard = Dashboard(f"{prefix}-dashboard", dashboard_args, opts=child(Dashboard))
+
+        self.namespace = pulumi.Output.from_input(namespace)
+        self.dashboard_name = self.dashboard.dashboard_name
+        self.dashboard_url = self.dashboard.url
+        self.alarm_arns = self.alarms.alarm_arns
+        self.register_outputs(
+            {
+                "namespace": self.namespace,
+                "dashboard_name": self.dashboard_name,
+                "dashboard_url": self.dashboard_url,
+                "alarm_arns": self.alarm_arns,
+            }
+        )

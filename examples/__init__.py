@@ -1,0 +1,1 @@
+"""Pulumi programs that consume the imagepipe components, evaluated by the tests."""

@@ -1,0 +1,1 @@
+"""A second consumer of the components (see __main__.py)."""

@@ -1,0 +1,63 @@
+"""A photo-sharing team's stack built from the imagepipe components, with its own names and settings.
+
+One 200x200 WebP thumbnail per upload, a bucket of its own for originals it exports, one email for
+every alert tier. In a project of your own, run `pulumi package add <imagepipe repository or path>`
+and import the generated SDK instead (`import pulumi_imagepipe as imagepipe`): the components, their
+Args and their outputs have the same names there (snake_case in Python, camelCase in YAML and
+TypeScript). Here, inside the repository, the program imports the components directly, so the tests
+can evaluate it under Pulumi's mocks.
+"""
+
+import sys
+from pathlib import Path
+
+import pulumi
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the imagepipe repository root
+
+from components.image_pipeline import ImagePipeline, ImagePipelineArgs, RenditionArgs
+from components.monitoring.alerting_sns import AlertingSNS, AlertingSNSArgs
+from components.monitoring.pipeline_monitoring import (
+    PipelineMonitoring,
+    PipelineMonitoringArgs,
+    watching,
+)
+from components.secure_bucket import SecureBucket, SecureBucketArgs
+
+config = pulumi.Config()
+email = config.get("alertEmail") or "media-team@example.com"
+tags = {"Team": "media", "Service": "thumbnails"}
+
+exports = SecureBucket("media-exports", SecureBucketArgs(tags=tags, ia_transition_days=0))
+pipeline = ImagePipeline(
+    "media",
+    ImagePipelineArgs(
+        tags=tags,
+        memory_mb=512,
+        timeout_seconds=30,
+        architecture="x86_64",
+        renditions=[RenditionArgs(name="thumb", width=200, height=200, formats=["webp"], alpha_formats=[])],
+        max_object_bytes=10 * 1024 * 1024,
+        force_destroy=True,
+    ),
+)
+alerting = AlertingSNS(
+    "media-alerts",
+    AlertingSNSArgs(
+        name_prefix="media", tags=tags, critical_emails=[email], performance_emails=[email], log_alerts_emails=[email]
+    ),
+)
+monitoring = PipelineMonitoring(
+    "media-monitoring",
+    PipelineMonitoringArgs(
+        **watching(pipeline, alerting),
+        name_prefix="media",
+        tags=tags,
+        timeout_seconds=30,
+        alarm_thresholds={"rejected-uploads": 25},
+    ),
+)
+
+pulumi.export("upload_bucket", pipeline.upload_bucket_name)
+pulumi.export("exports_bucket", exports.name)
+pulumi.export("dashboard_url", monitoring.dashboard_url)

@@ -1,0 +1,1 @@
+"""The component package's plugin entry point (see __main__.py)."""

@@ -1,0 +1,304 @@
+"""The stack's configuration: read once, validated, frozen.
+
+Every key is declared once, with ``key(...)`` on the section field it fills: its name, README
+type, default (the component Args' own default, imported), help text and typed parser. Parsing
+(``read_section``), the README's config table (``KEYS``, see offline/config_table.py) and the
+error messages are derived from those declarations (program/config_keys.py); the parsers are in
+program/config_values.py.
+
+``parse_config`` is pure (raw strings in, ``StackConfig`` out) so every rule is unit-tested
+without Pulumi; ``load_config`` reads the running stack's config and ``load_stack_file``
+reads ``Pulumi.{stack}.yaml`` directly (the offline plan and the local demo use it).
+"""
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+import yaml
+
+from components.function_defaults import (
+    ARCHITECTURE,
+    LOG_RETENTION_DAYS,
+    MAX_EVENT_AGE_SECONDS,
+    MAX_RETRY_ATTEMPTS,
+    MEMORY_MB,
+    TIMEOUT_SECONDS,
+    UNRESERVED,
+)
+from components.image_pipeline import THUMBNAIL_EXPIRATION_DAYS
+from components.monitoring.alarms import NO_TRAFFIC_MINUTES
+from components.secure_bucket import ABORT_MULTIPART_DAYS, IA_TRANSITION_DAYS, NONCURRENT_EXPIRATION_DAYS
+from handlers import contract
+from handlers.imaging.renditions import DEFAULT_RENDITIONS, RenditionSpec
+from layers.build import Architecture
+from program import config_values as parse
+from program.config_keys import PROJECT, ConfigError, Key, KeyField, Listed, key, key_fields, read_section, section
+
+__all__ = [
+    "KEYS",
+    "KEY_FIELDS",
+    "PROJECT",
+    "ROOT",
+    "STACKS",
+    "AlertingConfig",
+    "ConfigError",
+    "FunctionConfig",
+    "ProcessingConfig",
+    "StackConfig",
+    "StorageConfig",
+    "load_config",
+    "load_stack_file",
+    "parse_config",
+    "stack_file_values",
+]
+
+# The stacks this repository configures (Pulumi.{stack}.yaml).
+STACKS: Final = ("dev", "prod")
+ROOT: Final = Path(__file__).resolve().parent.parent
+
+MAX_LAMBDA_TIMEOUT_S: Final = 900
+LAMBDA_MEMORY_RANGE: Final = (128, 10240)
+# Lambda async invocation limits.
+MAX_RETRY_ATTEMPTS_RANGE: Final = (0, 2)
+MAX_EVENT_AGE_RANGE: Final = (60, 21600)
+NO_TRAFFIC_MINUTES_RANGE: Final = (5, 1440)
+
+
+@section
+class FunctionConfig:
+    """The image-processing Lambda."""
+
+    memory_mb: int = key(
+        "memoryMb", "int", str(MEMORY_MB), "Lambda memory (MB, 128-10240)", parse.whole(*LAMBDA_MEMORY_RANGE)
+    )
+    timeout_s: int = key(
+        "timeoutSeconds",
+        "int",
+        str(TIMEOUT_SECONDS),
+        "Lambda timeout (s, 1-900)",
+        parse.whole(1, MAX_LAMBDA_TIMEOUT_S),
+    )
+    architecture: Architecture = key(
+        "architecture", "string", ARCHITECTURE, "Lambda architecture: arm64 or x86_64", parse.architecture
+    )
+    reserved_concurrency: int | None = key(
+        "reservedConcurrency",
+        "int",
+        str(UNRESERVED),
+        "reserved concurrent executions (-1: unreserved)",
+        parse.concurrency,
+    )
+    tracing: bool = key("tracing", "bool", "false", "X-Ray active tracing", parse.boolean)
+    log_retention_days: int = key(
+        "logRetentionDays",
+        "int",
+        str(LOG_RETENTION_DAYS),
+        "function log retention (a CloudWatch value)",
+        parse.retention_days,
+    )
+    max_retry_attempts: int = key(
+        "maxRetryAttempts",
+        "int",
+        str(MAX_RETRY_ATTEMPTS),
+        "async invoke retries before the failure queue (0-2)",
+        parse.whole(*MAX_RETRY_ATTEMPTS_RANGE),
+    )
+    max_event_age_s: int = key(
+        "maxEventAgeSeconds",
+        "int",
+        str(MAX_EVENT_AGE_SECONDS),
+        "oldest event Lambda still delivers (s, 60-21600)",
+        parse.whole(*MAX_EVENT_AGE_RANGE),
+    )
+
+
+@section
+class ProcessingConfig:
+    """What the handler makes and what it refuses; handed to it as environment variables."""
+
+    renditions: tuple[RenditionSpec, ...] = key(
+        "renditions",
+        "list of objects",
+        json.dumps([spec.to_json() for spec in DEFAULT_RENDITIONS]),
+        "renditions: name, width, height, formats, alpha_formats",
+        parse.renditions,
+        shown_default=f"{len(DEFAULT_RENDITIONS)} renditions (below)",
+    )
+    max_object_bytes: int = key(
+        "maxObjectBytes",
+        "int",
+        str(contract.DEFAULT_MAX_OBJECT_BYTES),
+        "largest upload processed (bytes)",
+        parse.whole(1),
+    )
+    max_pixels: int = key(
+        "maxPixels",
+        "int",
+        str(contract.DEFAULT_MAX_PIXELS),
+        "largest image processed (pixels, from header)",
+        parse.whole(1),
+    )
+    min_remaining_ms: int = key(
+        "minRemainingMs",
+        "int",
+        str(contract.DEFAULT_MIN_REMAINING_MS),
+        "below this remaining time a record is retried, not started",
+        parse.whole(1),
+    )
+
+
+@section
+class StorageConfig:
+    """Bucket lifecycle and teardown behaviour."""
+
+    force_destroy: bool = key(
+        "forceDestroy", "bool", "false", "let `pulumi destroy` delete non-empty buckets", parse.boolean
+    )
+    ia_transition_days: int = key(
+        "iaTransitionDays", "int", str(IA_TRANSITION_DAYS), "days before objects move to STANDARD_IA", parse.whole(1)
+    )
+    thumbnail_expiration_days: int = key(
+        "thumbnailExpirationDays",
+        "int",
+        str(THUMBNAIL_EXPIRATION_DAYS),
+        "days before thumbnails expire",
+        parse.whole(1),
+    )
+    noncurrent_expiration_days: int = key(
+        "noncurrentExpirationDays",
+        "int",
+        str(NONCURRENT_EXPIRATION_DAYS),
+        "days before noncurrent versions expire",
+        parse.whole(1),
+    )
+    abort_multipart_days: int = key(
+        "abortMultipartDays",
+        "int",
+        str(ABORT_MULTIPART_DAYS),
+        "days before incomplete multipart uploads are aborted",
+        parse.whole(1),
+    )
+    kms_key_arn: str | None = key(
+        "kmsKeyArn",
+        "string",
+        "",
+        "customer KMS key for buckets, table, queue and logs (empty: each service's own key)",
+        parse.kms_key_arn,
+        listed=Listed.LAST,
+    )
+
+
+@section
+class AlertingConfig:
+    """Who hears about alarms, per tier, and the thresholds that decide when."""
+
+    alert_email: str = key(
+        "alertEmail", "string", None, "email that receives every alert tier", parse.email, listed=Listed.FIRST
+    )
+    critical_sms: tuple[str, ...] = key(
+        "criticalSms",
+        "list of E.164 numbers",
+        "[]",
+        "phones that get critical alerts by SMS",
+        parse.phones,
+        listed=Listed.FIRST,
+    )
+    # Extra email addresses per tier ("critical", "performance", "log-alerts"), besides alert_email.
+    tier_emails: Mapping[str, tuple[str, ...]] = key(
+        "tierEmails", "object", "{}", "extra emails per tier: critical, performance, log-alerts", parse.tier_emails
+    )
+    # Overrides of the catalogue's default thresholds, by alarm id.
+    alarm_thresholds: Mapping[str, float] = key(
+        "alarmThresholds", "object", "{}", "alarm thresholds by alarm id (docs/alerts.md lists them)", parse.thresholds
+    )
+    # Whether silence is itself a fault (the no-invocations and too-few-successes alarms).
+    expect_traffic: bool = key("expectTraffic", "bool", "false", "alarm when no images arrive (prod)", parse.boolean)
+    no_traffic_minutes: int = key(
+        "noTrafficMinutes",
+        "int",
+        str(NO_TRAFFIC_MINUTES),
+        "silence that counts as no traffic (min)",
+        parse.whole(*NO_TRAFFIC_MINUTES_RANGE),
+    )
+
+
+@section
+class StackConfig:
+    project: str
+    stack: str
+    cost_center: str = key(
+        "costCenter", "string", None, "CostCenter tag on every resource", parse.text, listed=Listed.FIRST
+    )
+    function: FunctionConfig
+    processing: ProcessingConfig
+    storage: StorageConfig
+    alerting: AlertingConfig
+
+    @property
+    def environment(self) -> str:
+        return self.stack
+
+
+# Every key and the field it fills, in field order (the order parse_config reads them in).
+KEY_FIELDS: Final[tuple[KeyField, ...]] = key_fields(StackConfig)
+# Every key in the order the README's table lists them.
+KEYS: Final[tuple[Key[object], ...]] = tuple(f.key for listed in Listed for f in KEY_FIELDS if f.key.listed is listed)
+_KNOWN: Final = sorted(k.name for k in KEYS)
+
+
+def parse_config(raw: Mapping[str, str], stack: str, project: str = PROJECT) -> StackConfig:
+    """Validate raw config (key without namespace -> string, as Pulumi hands it) into a StackConfig."""
+    unknown = sorted(set(raw) - set(_KNOWN))
+    if unknown:
+        raise ConfigError(unknown[0], f"is not a known key; known keys: {', '.join(_KNOWN)}")
+    return read_section(StackConfig, raw, project=project, stack=stack)
+
+
+def _as_pulumi_string(value: object) -> str:
+    """Pulumi hands scalars as text and objects/lists as JSON; mirror that for stack files."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return str(value)
+
+
+def stack_file_values(stack: str, root: Path = ROOT, project: str = PROJECT) -> dict[str, str]:
+    """The raw `{project}:` values of Pulumi.{stack}.yaml, as strings the way Pulumi passes them."""
+    path = root / f"Pulumi.{stack}.yaml"
+    if not path.exists():
+        raise ConfigError("stack", f"file {path.name} does not exist (stacks: dev, prod)")
+    document: object = yaml.safe_load(path.read_text()) or {}
+    values: object = (document.get("config") or {}) if isinstance(document, dict) else None
+    if not isinstance(values, dict):
+        raise ConfigError("stack", f"file {path.name} must be a mapping with a `config:` mapping")
+    settings: Mapping[object, object] = values
+    prefix = f"{project}:"
+    return {
+        name.removeprefix(prefix): _as_pulumi_string(value)
+        for name, value in settings.items()
+        if isinstance(name, str) and name.startswith(prefix)
+    }
+
+
+def load_stack_file(stack: str, root: Path = ROOT) -> StackConfig:
+    return parse_config(stack_file_values(stack, root), stack)
+
+
+def load_config() -> StackConfig:
+    """Read the running Pulumi stack's config (inside `pulumi up/preview` or the mock runtime).
+
+    Every key set under the project's namespace is read, so a typo is refused instead of ignored.
+    """
+    import pulumi  # imported here so the local demo does not pay for the Pulumi SDK
+    from pulumi.runtime.config import CONFIG, get_config_env
+
+    project = pulumi.get_project()
+    config = pulumi.Config(project)
+    prefix = f"{project}:"
+    present = {**(get_config_env() or {}), **CONFIG.get()}
+    names = sorted({name[len(prefix) :] for name in present if name.startswith(prefix)} | {k.name for k in KEYS})
+    raw = {name: value for name in names if (value := config.get(name)) is not None}
+    return parse_config(raw, pulumi.get_stack(), project)

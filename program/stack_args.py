@@ -1,0 +1,116 @@
+"""The one place where a stack's config becomes the components' Args.
+
+`__main__.py`, the local demo and the runbook all take their Args from here, so the stack, the demo
+and the documentation cannot disagree about what a config value means.
+"""
+
+from components.function_defaults import UNRESERVED
+from components.image_pipeline import ImagePipelineArgs, RenditionArgs
+from components.monitoring.alarms import stack_facts
+from components.monitoring.alerting_sns import AlertingSNSArgs
+from components.monitoring.catalogue import StackFacts, Tier
+from components.monitoring.pipeline_monitoring import PipelineMonitoringArgs
+from components.naming import Naming
+from components.tagging import StandardTags
+from handlers.imaging.renditions import RenditionSpec
+from program.config import StackConfig
+
+
+def naming(config: StackConfig) -> Naming:
+    return Naming(config.project, config.stack)
+
+
+def tags(config: StackConfig) -> dict[str, str]:
+    return StandardTags(config.environment, config.project, config.cost_center).as_dict()
+
+
+def rendition_args(spec: RenditionSpec) -> RenditionArgs:
+    return RenditionArgs(
+        name=spec.name,
+        width=spec.width,
+        height=spec.height,
+        formats=[f.value for f in spec.formats],
+        alpha_formats=[f.value for f in spec.alpha_formats],
+    )
+
+
+def pipeline_args(config: StackConfig) -> ImagePipelineArgs:
+    f, p, s = config.function, config.processing, config.storage
+    args = ImagePipelineArgs(
+        tags=tags(config),
+        memory_mb=f.memory_mb,
+        timeout_seconds=f.timeout_s,
+        architecture=f.architecture,
+        reserved_concurrency=UNRESERVED if f.reserved_concurrency is None else f.reserved_concurrency,
+        tracing=f.tracing,
+        log_retention_days=f.log_retention_days,
+        max_retry_attempts=f.max_retry_attempts,
+        max_event_age_seconds=f.max_event_age_s,
+        renditions=[rendition_args(spec) for spec in p.renditions],
+        max_object_bytes=p.max_object_bytes,
+        max_pixels=p.max_pixels,
+        min_remaining_ms=p.min_remaining_ms,
+        force_destroy=s.force_destroy,
+        ia_transition_days=s.ia_transition_days,
+        thumbnail_expiration_days=s.thumbnail_expiration_days,
+        noncurrent_expiration_days=s.noncurrent_expiration_days,
+        abort_multipart_days=s.abort_multipart_days,
+    )
+    if s.kms_key_arn is not None:
+        args["kms_key_arn"] = s.kms_key_arn
+    return args
+
+
+def tier_emails(config: StackConfig) -> dict[Tier, list[str]]:
+    """alertEmail hears every tier; tierEmails adds people per tier."""
+    a = config.alerting
+    return {tier: list(dict.fromkeys((a.alert_email, *a.tier_emails.get(tier.value, ())))) for tier in Tier}
+
+
+def alerting_args(config: StackConfig) -> AlertingSNSArgs:
+    emails = tier_emails(config)
+    return AlertingSNSArgs(
+        name_prefix=naming(config).prefix,
+        tags=tags(config),
+        critical_emails=emails[Tier.CRITICAL],
+        performance_emails=emails[Tier.PERFORMANCE],
+        log_alerts_emails=emails[Tier.LOG_ALERTS],
+        critical_sms=list(config.alerting.critical_sms),
+    )
+
+
+def monitoring_args(config: StackConfig, watched: PipelineMonitoringArgs) -> PipelineMonitoringArgs:
+    """``watched`` (what to watch and where to alert: ``watching(pipeline, alerting)``) plus the stack's settings."""
+    a, f = config.alerting, config.function
+    n = naming(config)
+    return PipelineMonitoringArgs(
+        function_name=watched["function_name"],
+        log_group_name=watched["log_group_name"],
+        failure_queue_name=watched["failure_queue_name"],
+        upload_bucket_name=watched["upload_bucket_name"],
+        critical_topic_arn=watched["critical_topic_arn"],
+        performance_topic_arn=watched["performance_topic_arn"],
+        log_alerts_topic_arn=watched["log_alerts_topic_arn"],
+        name_prefix=n.prefix,
+        namespace=n.metric_namespace,
+        tags=tags(config),
+        timeout_seconds=f.timeout_s,
+        reserved_concurrency=UNRESERVED if f.reserved_concurrency is None else f.reserved_concurrency,
+        expect_traffic=a.expect_traffic,
+        no_traffic_minutes=a.no_traffic_minutes,
+        alarm_thresholds=dict(a.alarm_thresholds),
+    )
+
+
+def alarm_facts(config: StackConfig) -> StackFacts:
+    """What the stack's alarm thresholds depend on, derived as the Alarms component derives them."""
+    nothing = PipelineMonitoringArgs(  # what is watched does not change a threshold
+        function_name="",
+        log_group_name="",
+        failure_queue_name="",
+        upload_bucket_name="",
+        critical_topic_arn="",
+        performance_topic_arn="",
+        log_alerts_topic_arn="",
+    )
+    return stack_facts(monitoring_args(config, nothing))

@@ -1,0 +1,236 @@
+"""The components as a Pulumi package: hosted, schema inferred and committed, constructible from any language."""
+
+import ast
+import importlib
+import importlib.util
+import inspect
+import json
+import pkgutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+import yaml
+
+import components
+from components.hosted import COMPONENTS
+from offline.package_schema import SCHEMA, package_provider, render_schema
+from offline.runtime import Evaluation, run_under_mocks
+from program.config import ROOT
+
+
+def component_modules() -> Iterator[str]:
+    for module in pkgutil.walk_packages(components.__path__, "components."):
+        yield module.name
+
+
+def defined_components() -> set[type[pulumi.ComponentResource]]:
+    """Every ComponentResource class defined anywhere under components/."""
+    found: set[type[pulumi.ComponentResource]] = set()
+    for name in component_modules():
+        module = importlib.import_module(name)
+        for _, value in inspect.getmembers(module, inspect.isclass):
+            if issubclass(value, pulumi.ComponentResource) and value.__module__ == name:
+                found.add(value)
+    return found
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(render_schema())
+    return document
+
+
+def test_committed_schema_is_the_one_pulumi_infers() -> None:
+    assert SCHEMA.read_text() == render_schema(), "run `python3 tasks.py snapshots` and review schema.json"
+
+
+def test_every_component_is_hosted_under_one_token_scheme(schema: dict[str, Any]) -> None:
+    assert set(COMPONENTS) == defined_components()
+    assert set(schema["resources"]) == {f"imagepipe:index:{c.__name__}" for c in COMPONENTS}
+    assert all(resource["isComponent"] for resource in schema["resources"].values())
+
+
+def test_every_input_and_output_says_what_it_is(schema: dict[str, Any]) -> None:
+    undocumented = [
+        f"{token}.{name}"
+        for token, resource in schema["resources"].items()
+        for kind in ("inputProperties", "properties")
+        for name, prop in resource.get(kind, {}).items()
+        if not prop.get("description")
+    ]
+    undocumented += [
+        f"{token}.{name}"
+        for token, typ in schema["types"].items()
+        for name, prop in typ["properties"].items()
+        if not prop.get("description")
+    ]
+    assert undocumented == []
+
+
+def test_args_use_only_types_every_language_has(schema: dict[str, Any]) -> None:
+    # No Any, assets or archives: each input is a string, number, boolean, list, string-keyed map or nested Args.
+    text = json.dumps(schema)
+    assert "pulumi.json#/Any" not in text
+    assert "pulumi.json#/Asset" not in text
+    assert "pulumi.json#/Archive" not in text
+
+
+def test_outputs_each_component_promises(schema: dict[str, Any]) -> None:
+    outputs = {token.split(":")[-1]: set(r["properties"]) for token, r in schema["resources"].items()}
+    assert outputs == {
+        "SecureBucket": {"name", "arn"},
+        "ImagePipeline": {
+            "uploadBucketName",
+            "uploadBucketArn",
+            "processedBucketName",
+            "processedBucketArn",
+            "tableName",
+            "tableArn",
+            "functionName",
+            "functionArn",
+            "logGroupName",
+            "failureQueueName",
+            "failureQueueArn",
+            "failureQueueUrl",
+        },
+        "AlertingSNS": {"criticalTopicArn", "performanceTopicArn", "logAlertsTopicArn", "keyArn"},
+        "PipelineMonitoring": {"namespace", "dashboardName", "dashboardUrl", "alarmArns"},
+        "MetricFilters": {"namespace", "metricNames"},
+        "Alarms": {"alarmArns"},
+        "Dashboard": {"dashboardName", "url"},
+    }
+
+
+def test_required_inputs_are_only_what_has_no_sensible_default(schema: dict[str, Any]) -> None:
+    required = {token.split(":")[-1]: set(r.get("requiredInputs", [])) for token, r in schema["resources"].items()}
+    watched = {
+        "functionName",
+        "logGroupName",
+        "failureQueueName",
+        "uploadBucketName",
+        "criticalTopicArn",
+        "performanceTopicArn",
+        "logAlertsTopicArn",
+    }
+    assert required == {
+        "SecureBucket": set(),
+        "ImagePipeline": set(),
+        "AlertingSNS": set(),
+        "PipelineMonitoring": watched,
+        "MetricFilters": {"logGroupName", "namespace"},
+        "Alarms": {
+            "namespace",
+            "functionName",
+            "failureQueueName",
+            "criticalTopicArn",
+            "performanceTopicArn",
+            "logAlertsTopicArn",
+        },
+        "Dashboard": {"namespace", "functionName", "failureQueueName", "logGroupName"},
+    }
+
+
+def test_no_component_reads_the_stack_config() -> None:
+    offenders = []
+    for name in component_modules():
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.origin is not None
+        source = Path(spec.origin).read_text()
+        imported = {
+            node.module
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.ImportFrom) and node.module is not None
+        }
+        imported |= {
+            alias.name for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Import) for alias in node.names
+        }
+        if any(m == "program" or m.startswith("program.") for m in imported):
+            offenders.append(name)
+    assert offenders == []
+
+
+def test_plugin_manifest_runs_the_entry_point_that_hosts_every_component() -> None:
+    manifest = yaml.safe_load((ROOT / "PulumiPlugin.yaml").read_text())
+    assert manifest == {"runtime": "python", "main": "plugin/__main__.py"}
+    entry = ast.parse((ROOT / manifest["main"]).read_text())
+    calls = [
+        n for n in ast.walk(entry) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "component_provider_host"
+    ]
+    (call,) = calls
+    keywords = {k.arg: ast.unparse(k.value) for k in call.keywords}
+    assert keywords == {"components": "list(COMPONENTS)", "name": "PACKAGE"}
+
+
+# --- constructed as another language would: camelCase inputs through the provider ---
+
+MINIMAL_INPUTS: dict[str, dict[str, Any]] = {
+    "SecureBucket": {"tags": {"Team": "web"}},
+    "ImagePipeline": {"renditions": [{"name": "thumb", "width": 64, "height": 64, "formats": ["webp"]}]},
+    "AlertingSNS": {"criticalEmails": ["oncall@example.com"], "criticalSms": ["+15555550100"]},
+    "PipelineMonitoring": {
+        "functionName": "fn",
+        "logGroupName": "/aws/lambda/fn",
+        "failureQueueName": "fn-failures",
+        "uploadBucketName": "uploads",
+        "criticalTopicArn": "arn:aws:sns:eu-west-1:123456789012:critical",
+        "performanceTopicArn": "arn:aws:sns:eu-west-1:123456789012:performance",
+        "logAlertsTopicArn": "arn:aws:sns:eu-west-1:123456789012:log-alerts",
+        "expectTraffic": True,
+    },
+    "MetricFilters": {"logGroupName": "/aws/lambda/fn", "namespace": "web/prod"},
+    "Alarms": {
+        "namespace": "web/prod",
+        "functionName": "fn",
+        "failureQueueName": "fn-failures",
+        "criticalTopicArn": "arn:aws:sns:eu-west-1:123456789012:critical",
+        "performanceTopicArn": "arn:aws:sns:eu-west-1:123456789012:performance",
+        "logAlertsTopicArn": "arn:aws:sns:eu-west-1:123456789012:log-alerts",
+        "alarmThresholds": {"rejected-uploads": 3},
+    },
+    "Dashboard": {
+        "namespace": "web/prod",
+        "functionName": "fn",
+        "failureQueueName": "fn-failures",
+        "logGroupName": "/aws/lambda/fn",
+    },
+}
+
+
+def construct(component: str, inputs: dict[str, Any]) -> Evaluation:
+    provider = package_provider()
+    return run_under_mocks(lambda: provider.construct("web", f"imagepipe:index:{component}", inputs, None))
+
+
+@pytest.mark.parametrize("component", sorted(MINIMAL_INPUTS))
+def test_every_component_constructs_from_schema_inputs(component: str) -> None:
+    ev = construct(component, MINIMAL_INPUTS[component])
+    (root,) = [r for r in ev.resources if r.type == f"imagepipe:index:{component}"]
+    assert root.name == "web"
+    assert any(r.custom for r in ev.resources), "a component that creates nothing"
+
+
+def test_pipeline_built_from_schema_inputs_uses_them() -> None:
+    ev = construct("ImagePipeline", {**MINIMAL_INPUTS["ImagePipeline"], "memoryMb": 512, "architecture": "x86_64"})
+    function = ev.one("aws:lambda/function:Function").inputs
+    assert (function["memorySize"], function["architectures"]) == (512, ["x86_64"])
+    renditions = json.loads(function["environment"]["variables"]["RENDITIONS"])
+    assert renditions == [{"name": "thumb", "width": 64, "height": 64, "formats": ["webp"], "alpha_formats": ["png"]}]
+
+
+def test_alarm_thresholds_from_schema_inputs_apply() -> None:
+    ev = construct("Alarms", MINIMAL_INPUTS["Alarms"])
+    alarm = ev.one("aws:cloudwatch/metricAlarm:MetricAlarm", "web-rejected-uploads-log-alerts").inputs
+    assert alarm["threshold"] == 3
+
+
+def test_an_unknown_alarm_threshold_is_refused_by_name() -> None:
+    with pytest.raises(Exception, match=r"alarm_thresholds has unknown alarm 'rejected'"):
+        construct("Alarms", {**MINIMAL_INPUTS["Alarms"], "alarmThresholds": {"rejected": 3}})
+
+
+def test_a_bad_architecture_is_refused_by_name() -> None:
+    with pytest.raises(Exception, match=r"architecture must be one of arm64, x86_64, got 'arm32'"):
+        construct("ImagePipeline", {"architecture": "arm32"})
