@@ -214,7 +214,9 @@ class AlertingConfig:
         "alarmThresholds", "object", "{}", "alarm thresholds by alarm id (docs/alerts.md lists them)", parse.thresholds
     )
     # Whether silence is itself a fault (the no-invocations and too-few-successes alarms).
-    expect_traffic: bool = key("expectTraffic", "bool", "false", "alarm when no images arrive (prod)", parse.boolean)
+    expect_traffic: bool = key(
+        "expectTraffic", "bool", "false", "page when uploads arrive but go unprocessed (prod)", parse.boolean
+    )
     no_traffic_minutes: int = key(
         "noTrafficMinutes",
         "int",

@@ -84,13 +84,7 @@ def monitoring_args(config: StackConfig, watched: PipelineMonitoringArgs) -> Pip
     a, f = config.alerting, config.function
     n = naming(config)
     return PipelineMonitoringArgs(
-        function_name=watched["function_name"],
-        log_group_name=watched["log_group_name"],
-        failure_queue_name=watched["failure_queue_name"],
-        upload_bucket_name=watched["upload_bucket_name"],
-        critical_topic_arn=watched["critical_topic_arn"],
-        performance_topic_arn=watched["performance_topic_arn"],
-        log_alerts_topic_arn=watched["log_alerts_topic_arn"],
+        **watched,
         name_prefix=n.prefix,
         namespace=n.metric_namespace,
         tags=tags(config),
