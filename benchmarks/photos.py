@@ -56,6 +56,11 @@ def with_soft_alpha(image: Image.Image) -> Image.Image:
     return rgba
 
 
+def photo_cut_out(size: int = 2000) -> Image.Image:
+    """The benchmark's PNG with alpha: a square photo-like image with soft transparent corners."""
+    return with_soft_alpha(photo_like(size, size, seed=5))
+
+
 def jpeg_bytes(image: Image.Image, *, quality: int = 90, exif: bytes = b"") -> bytes:
     """What a camera or phone writes: JPEG at high quality, optionally with an EXIF block."""
     buffer = io.BytesIO()

@@ -1,12 +1,15 @@
 """Rendition benchmark: the image core against the naive tutorial handler.
 
-    python -m benchmarks.renditions [--quick]
+    python -m benchmarks.renditions [--quick] [--png-levels]
 
 For each generated image (2, 12 and 24 MP photo-like JPEGs, a 2000x2000 PNG with alpha, a
 CMYK JPEG, an EXIF-rotated JPEG) both implementations make DEFAULT_RENDITIONS, each in a fresh
 interpreter (benchmarks.worker) so peak RSS is that run's own. Prints median time, peak RSS,
-output bytes and their ratios, the preview's PSNR against a full-decode LANCZOS reference, the
-cold import time of handlers.imaging and of the handler module, and whether the 12 MP targets are met.
+output bytes (and the PNG renditions' share, with the encoder settings) and their ratios, the
+preview's PSNR against a full-decode LANCZOS reference, the cold import time of
+handlers.imaging and of the handler module, and whether the 12 MP targets are met.
+
+``--png-levels`` measures PNG encoder settings instead (benchmarks.png_levels).
 """
 
 import argparse
@@ -27,8 +30,9 @@ from typing import Any
 import PIL
 from PIL import Image, ImageChops, ImageOps
 
+from benchmarks import png_levels
 from benchmarks.baseline import naive_renditions
-from benchmarks.photos import jpeg_bytes, orientation_exif, photo_like, png_bytes, with_soft_alpha
+from benchmarks.photos import jpeg_bytes, orientation_exif, photo_cut_out, photo_like, png_bytes
 from handlers.contract import DEFAULT_MAX_OBJECT_BYTES, DEFAULT_MAX_PIXELS
 from handlers.imaging import DEFAULT_RENDITIONS, Limits, OutputFormat, process_image
 from handlers.imaging.encode import JPEG_OPTIMIZE, flatten
@@ -65,7 +69,7 @@ CASES: tuple[Case, ...] = (
     Case("24 MP JPEG 6000x4000", lambda: jpeg_bytes(photo_like(6000, 4000, seed=3))),
     Case(
         "PNG with alpha 2000x2000",
-        lambda: png_bytes(with_soft_alpha(photo_like(2000, 2000, seed=5))),
+        lambda: png_bytes(photo_cut_out(2000)),
         note="the baseline's convert('RGB') shows the colour hidden under transparent pixels: hence its PSNR",
     ),
     Case("CMYK JPEG 4000x3000", lambda: _cmyk_jpeg(4000, 3000)),
@@ -84,6 +88,7 @@ class Measurement:
     idle_rss_mib: float
     peak_rss_mib: float
     output_bytes: int
+    format_bytes: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,7 @@ def _summary(reports: list[dict[str, Any]]) -> Measurement:
         idle_rss_mib=max(r["idle_rss_mib"] for r in reports),
         peak_rss_mib=max(r["peak_rss_mib"] for r in reports),
         output_bytes=reports[0]["output_bytes"],
+        format_bytes=reports[0]["format_bytes"],
     )
 
 
@@ -253,6 +259,7 @@ def format_case(result: CaseResult) -> str:
                 f"{b.output_bytes:,}",
                 _ratio(b.output_bytes, h.output_bytes),
             ),
+            *_png_rows(h, b),
             _row(
                 "preview PSNR dB",
                 f"{q.handler:.2f}",
@@ -262,6 +269,19 @@ def format_case(result: CaseResult) -> str:
             *([f"  note: {result.case.note}"] if result.case.note else []),
         ]
     )
+
+
+def _png_rows(handler: Measurement, baseline: Measurement) -> list[str]:
+    """The PNG renditions' bytes, when the source has alpha, and how each side encodes them."""
+    png = OutputFormat.PNG.value
+    if png not in handler.format_bytes:
+        return []
+    ours, theirs = handler.format_bytes[png], baseline.format_bytes.get(png, 0)
+    return [
+        _row("  of which PNG", f"{ours:,}", f"{theirs:,}", _ratio(theirs, ours)),
+        f"  PNG encoder: handler {png_levels.HANDLER}, baseline {png_levels.BASELINE}"
+        " (compare every setting: --png-levels)",
+    ]
 
 
 def _row(label: str, handler: str, baseline: str, ratio: str) -> str:
@@ -295,7 +315,15 @@ def format_targets(result: CaseResult) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_ROUNDS} round instead of {FULL_ROUNDS}")
+    parser.add_argument(
+        "--png-levels",
+        action="store_true",
+        help="time every PNG compress_level, with and without optimize, on the RGBA inputs instead",
+    )
     args = parser.parse_args(argv)
+    if args.png_levels:
+        print(png_levels.report(png_levels.QUICK_ROUNDS if args.quick else png_levels.FULL_ROUNDS))
+        return 0
     rounds = QUICK_ROUNDS if args.quick else FULL_ROUNDS
     sizes = ", ".join(f"{spec.name} {spec.width}x{spec.height}" for spec in DEFAULT_RENDITIONS)
     print(

@@ -4,18 +4,18 @@
 
 Prints one JSON object: first_ms (the first call, which pays for lazy imports), times_ms and
 cpu_times_ms (wall and CPU time of each repeat after it), idle_rss_mib (after imports and
-reading the file), peak_rss_mib and output_bytes.
+reading the file), peak_rss_mib, output_bytes and format_bytes (output bytes per format).
 """
 
 import json
 import resource
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from handlers.contract import DEFAULT_MAX_OBJECT_BYTES, DEFAULT_MAX_PIXELS
-from handlers.imaging.renditions import DEFAULT_RENDITIONS
+from handlers.imaging.renditions import DEFAULT_RENDITIONS, OutputFormat
 
 KIB_PER_MIB = 1024
 
@@ -36,19 +36,28 @@ def _peak_rss_mib() -> float:
     return peak / (2**20 if sys.platform == "darwin" else KIB_PER_MIB)  # bytes on macOS, KiB elsewhere
 
 
-def _runner(implementation: str) -> Callable[[bytes], int]:
-    """A function that makes the default renditions of some bytes and returns their total size."""
+def _runner(implementation: str) -> Callable[[bytes], dict[str, int]]:
+    """A function that makes the default renditions of some bytes and returns their size per format."""
     if implementation == "handler":
         from handlers.imaging import process_image
         from handlers.imaging.types import Limits
 
         limits = Limits(max_bytes=DEFAULT_MAX_OBJECT_BYTES, max_pixels=DEFAULT_MAX_PIXELS)
-        return lambda data: sum(len(r.data) for r in process_image(data, DEFAULT_RENDITIONS, limits).renditions)
+        return lambda data: _per_format(
+            (r.format, r.data) for r in process_image(data, DEFAULT_RENDITIONS, limits).renditions
+        )
     if implementation == "baseline":
         from benchmarks.baseline import naive_renditions
 
-        return lambda data: sum(len(out[2]) for out in naive_renditions(data, DEFAULT_RENDITIONS))
+        return lambda data: _per_format((fmt, out) for _, fmt, out in naive_renditions(data, DEFAULT_RENDITIONS))
     raise SystemExit(f"unknown implementation {implementation!r}")
+
+
+def _per_format(outputs: Iterable[tuple[OutputFormat, bytes]]) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for fmt, data in outputs:
+        sizes[fmt.value] = sizes.get(fmt.value, 0) + len(data)
+    return sizes
 
 
 def main(argv: list[str]) -> None:
@@ -57,7 +66,7 @@ def main(argv: list[str]) -> None:
     data = path.read_bytes()
     idle = _peak_rss_mib()
     start = time.perf_counter()
-    output_bytes = run(data)
+    format_bytes = run(data)
     first = (time.perf_counter() - start) * 1000
     times, cpu_times = [], []
     for _ in range(repeats):
@@ -71,7 +80,8 @@ def main(argv: list[str]) -> None:
         "cpu_times_ms": cpu_times,
         "idle_rss_mib": idle,
         "peak_rss_mib": _peak_rss_mib(),
-        "output_bytes": output_bytes,
+        "output_bytes": sum(format_bytes.values()),
+        "format_bytes": format_bytes,
     }
     print(json.dumps(report))
 

@@ -116,6 +116,15 @@ def png_with_broken_chunk_inside_the_image_data() -> bytes:
     return assemble_png([*header, (b"IDAT", idat[:half]), (b"ID\x00T", idat[half:]), (b"IEND", b"")])
 
 
+def png_with_bad_crc(kind: bytes = b"IHDR") -> bytes:
+    """A PNG whose ``kind`` chunk has a checksum that does not match its contents."""
+    data = bytearray(png(quadrants((64, 64))))
+    at = data.index(kind)  # the chunk's type; its CRC follows the body
+    (length,) = struct.unpack(">I", data[at - 4 : at])
+    data[at + 4 + length] ^= 0x01
+    return bytes(data)
+
+
 def png_with_short_header() -> bytes:
     """A PNG whose IHDR chunk is one byte short of the 13 it must have."""
     chunks = png_chunks(png(solid((8, 8))))
@@ -158,6 +167,21 @@ def half_transparent_rgba(size: tuple[int, int] = (40, 20), colour: RGB = BLUE) 
     """RGBA: left half fully transparent red (the colour a naive flatten would show), right half opaque."""
     image = Image.new("RGBA", size, (*RED, 0))
     image.paste((*colour, 255), (size[0] // 2, 0, size[0], size[1]))
+    return image
+
+
+def halves(mode: str, left: int | RGB, right: int | RGB, size: tuple[int, int] = (40, 20)) -> Image.Image:
+    """Any mode: the left half one value (a colour, grey level or palette index), the right half another."""
+    return stripes(mode, [left, right], (size[0] // 2, size[1]))
+
+
+def stripes(mode: str, values: Sequence[int | RGB], stripe: tuple[int, int] = (10, 10)) -> Image.Image:
+    """Vertical stripes of ``stripe`` size, one per value, left to right."""
+    width, height = stripe
+    image = Image.new(mode, (width * len(values), height))
+    for index, value in enumerate(values):
+        # Pasting a plain int into I;16 repeats its low byte (1000 becomes 0xE8E8): paste an image.
+        image.paste(Image.new(mode, stripe, value), (index * width, 0))
     return image
 
 

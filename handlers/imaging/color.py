@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 _WIDE_GREY: Final = frozenset({"I", "I;16", "I;16B", "I;16L", "I;16N", "F"})
 # 65535 / 257 == 255 exactly, so black and white stay black and white; + 0.5 rounds.
 _WIDE_TO_8BIT_SCALE: Final = 1 / 257
+_WIDE_LEVELS: Final = 65536
 
 # ICC colour space (four characters, from the profile header) -> the Pillow mode it describes.
 _ICC_SPACES: Final = {"RGB ": "RGB", "GRAY": "L", "CMYK": "CMYK"}
@@ -49,22 +50,40 @@ def to_srgb(image: Image.Image) -> Image.Image:
 def _standard_mode(image: Image.Image) -> Image.Image:
     """One of L, LA, RGB, RGBA, CMYK, with any transparency turned into an alpha band."""
     mode = image.mode
+    key = image.info.get("transparency")
     if mode in _WIDE_GREY:
-        # convert('L') would clip everything above 255 to white: scale instead.
-        return image.convert("I").point(lambda v: v * _WIDE_TO_8BIT_SCALE + 0.5).convert("L")
-    transparent = image.info.get("transparency") is not None
+        return _wide_grey_to_8bit(image, key)
+    transparent = key is not None
     if mode in ("P", "PA"):
         # convert('RGB') would paint transparent pixels in their palette colour.
         return image.convert("RGBA" if transparent or mode == "PA" else "RGB")
+    if mode in ("1", "L", "RGB") and transparent:
+        # Pillow reports a 1-bit key as 0 or 255, the values of mode 1's pixels, so one
+        # transparent conversion serves all three.
+        return image.convert("RGBA" if mode == "RGB" else "LA")
     if mode == "1":
         return image.convert("L")
-    if mode in ("L", "RGB") and transparent:
-        return image.convert("LA" if mode == "L" else "RGBA")
     if mode in ("L", "LA", "RGB", "RGBA", "CMYK"):
         return image
     if "A" in image.getbands() or mode.endswith("a"):
         return image.convert("RGBA")
     return image.convert("RGB")
+
+
+def _wide_grey_to_8bit(image: Image.Image, key: object) -> Image.Image:
+    """L, or LA with alpha 0 wherever a sample equals ``key`` (a 16-bit sample, as PNG stores it)."""
+    wide = image.convert("I")
+    # convert('L') would clip everything above 255 to white: scale instead.
+    grey = wide.point(lambda v: v * _WIDE_TO_8BIT_SCALE + 0.5).convert("L")
+    if not isinstance(key, int) or not 0 <= key < _WIDE_LEVELS:
+        return grey
+    # Compared before scaling: 257 samples share each 8-bit level, and only the key is transparent.
+    # (convert('LA') compares after clipping to 8 bits: a key above 255 never matches, and 255
+    # makes every sample from 255 up transparent.)
+    alpha_table = [255] * _WIDE_LEVELS
+    alpha_table[key] = 0
+    grey.putalpha(wide.point(alpha_table, "L"))
+    return grey
 
 
 def _drop_opaque_alpha(image: Image.Image) -> Image.Image:

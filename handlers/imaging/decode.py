@@ -11,7 +11,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Final
 
-from PIL import GifImagePlugin, Image, ImageFile, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
+from PIL import (
+    GifImagePlugin,
+    Image,
+    ImageFile,
+    JpegImagePlugin,
+    PngImagePlugin,
+    UnidentifiedImageError,
+    WebPImagePlugin,
+)
 
 from handlers.imaging.errors import Rejected, RejectReason
 from handlers.imaging.types import Limits
@@ -40,6 +48,9 @@ DATA_ERRORS: Final = (OSError, SyntaxError, ValueError, EOFError, IndexError, st
 # Pillow's PNG plugin guards text and ICC chunks with these messages; they are zlib bombs.
 _BOMB_MESSAGES: Final = ("Decompressed data too large", "Too much memory used in text chunks")
 
+# Pillow's words for "the parser found no image size or mode", said plainly.
+_PLAIN_FAULTS: Final = {"not identified by this driver": "no image size in the header"}
+
 
 def sniff_format(data: bytes) -> str | None:
     """The allowed format the content claims to be (by magic number), or None."""
@@ -67,6 +78,9 @@ def open_image(data: bytes, limits: Limits) -> ImageFile.ImageFile:
             image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
         except Image.DecompressionBombError as exc:
             raise _pillow_bomb(exc, limits) from None
+        except UnidentifiedImageError:
+            detail = f"{claimed} header unreadable: {_refusal(data, claimed)}"
+            raise Rejected(RejectReason.CORRUPT, detail) from None
         except DATA_ERRORS as exc:
             raise data_error(exc, f"{claimed} header") from None
     width, height = image.size
@@ -81,6 +95,21 @@ def open_image(data: bytes, limits: Limits) -> ImageFile.ImageFile:
     if bomb is not None:
         raise Rejected(RejectReason.DECOMPRESSION_BOMB, str(bomb.message))
     return image
+
+
+def _refusal(data: bytes, format_name: str) -> str:
+    """Why the parser for ``format_name`` refuses ``data``, which Image.open does not say.
+
+    Image.open catches the parser's error and raises UnidentifiedImageError, whose message names
+    the file object (a BytesIO and its memory address). Runs the parser again, on the failure path
+    only, over the header Image.open just parsed.
+    """
+    parser, _ = Image.OPEN[format_name]
+    try:
+        parser(io.BytesIO(data), "")
+    except Exception as exc:  # on the rejection path already: whatever it raises is the reason
+        return _fault(exc)
+    return f"not recognised as {format_name}"  # the parser's signature check said no
 
 
 def _pillow_bomb(exc: Image.DecompressionBombError, limits: Limits) -> Rejected:
@@ -115,4 +144,10 @@ def data_error(exc: BaseException, what: str) -> Rejected:
     """The rejection for one of DATA_ERRORS: a zlib bomb in a PNG chunk, otherwise corrupt."""
     if isinstance(exc, ValueError) and str(exc).startswith(_BOMB_MESSAGES):
         return Rejected(RejectReason.DECOMPRESSION_BOMB, f"{what}: {exc}")
-    return Rejected(RejectReason.CORRUPT, f"{what} unreadable: {exc}")
+    return Rejected(RejectReason.CORRUPT, f"{what} unreadable: {_fault(exc)}")
+
+
+def _fault(exc: BaseException) -> str:
+    """What Pillow found wrong with the data, as the same words on every run."""
+    message = str(exc)
+    return _PLAIN_FAULTS.get(message, message) or type(exc).__name__  # a bare EOFError says nothing

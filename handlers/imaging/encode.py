@@ -16,10 +16,18 @@ WEBP_METHOD: Final = 0
 # for ~3 ms (~3.5 % of the whole run); progressive saves ~8 % for ~12 ms. Speed won here; flip
 # this if bytes served matter more than CPU per upload.
 JPEG_OPTIMIZE: Final = False
-# Pillow's default. PNG renditions exist only for sources with transparency, mostly graphics:
-# on an 800x800 logo level 6 takes 51 ms vs 35 ms at level 1 for 13 % fewer bytes (on a noisy
-# photo cut-out 290 vs 120 ms, also 13 %).
-PNG_COMPRESS_LEVEL: Final = 6
+# PNG renditions exist only for sources with transparency, and at Pillow's default level 6 their
+# encoding was about half the PNG-with-alpha case. `python -m benchmarks.renditions --png-levels`
+# (CPU ms for the default renditions' PNGs, two runs; Pillow 13 deflates with zlib-ng):
+#   photo cut-out: level 1 101-116 ms, +12 % bytes; level 6 187-228 ms
+#   logo:          level 1  19-21 ms,  +19 % bytes; level 6  29-31 ms
+# Levels 2-3 take as long on the logo for 1-3 % fewer bytes, but 6-19 % longer on the photo;
+# level 4 keeps level 6's bytes (+1 %) at 0.8-0.9x its time; level 0 stores (2x-17x the bytes).
+# CPU per upload counts for more than bytes served here.
+PNG_COMPRESS_LEVEL: Final = 1
+# optimize=True deflates at level 9 whatever the level and tries one more row filter: 1.8-2.5x
+# (photo) to 4.2-5.5x (logo) level 6's time, for 1 % fewer bytes on the logo, 0.2 % more on the photo.
+PNG_OPTIMIZE: Final = False
 
 
 def encode(image: Image.Image, fmt: OutputFormat) -> bytes:
@@ -29,7 +37,7 @@ def encode(image: Image.Image, fmt: OutputFormat) -> bytes:
     elif fmt is OutputFormat.WEBP:
         image.save(buffer, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
     else:
-        image.save(buffer, "PNG", compress_level=PNG_COMPRESS_LEVEL)
+        image.save(buffer, "PNG", compress_level=PNG_COMPRESS_LEVEL, optimize=PNG_OPTIMIZE)
     return buffer.getvalue()
 
 

@@ -3,13 +3,18 @@
 import math
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
-from benchmarks import renditions
+from benchmarks import png_levels, renditions
 from benchmarks.baseline import naive_renditions
-from benchmarks.photos import jpeg_bytes, orientation_exif, photo_like
+from benchmarks.graphics import logo_like
+from benchmarks.photos import jpeg_bytes, orientation_exif, photo_cut_out, photo_like, png_bytes
 from handlers.imaging import DEFAULT_RENDITIONS, OutputFormat, process_image
+from handlers.imaging.encode import encode
 from tests.imaging.outputs import LIMITS
+
+PNG = OutputFormat.PNG
 
 
 def test_benchmark_case_measures_both_implementations_and_reports_them(tmp_path: Path) -> None:
@@ -53,3 +58,51 @@ def test_baseline_makes_the_same_renditions_as_the_handler() -> None:
 
 def test_import_time_is_measured_in_a_fresh_interpreter() -> None:
     assert renditions.import_time_ms(runs=1) > 0
+
+
+def test_benchmark_reports_png_bytes_and_encoder_settings_for_a_source_with_alpha(tmp_path: Path) -> None:
+    # GIVEN a small photo cut-out PNG (the PNG with alpha case, shrunk)
+    data = png_bytes(photo_cut_out(96))
+    case = renditions.Case("tiny cut-out PNG", lambda: data)
+    # WHEN the benchmark runs it
+    result = renditions.run_case(case, case.make(), tmp_path, rounds=1)
+    report = renditions.format_case(result)
+    # THEN it reports the PNG renditions' bytes (as the handler makes them in-process) and both encoders
+    ours = sum(len(r.data) for r in process_image(data, DEFAULT_RENDITIONS, LIMITS).renditions if r.format is PNG)
+    assert result.handler.format_bytes["png"] == ours
+    [png_row] = [line for line in report.splitlines() if line.strip().startswith("of which PNG")]
+    assert png_row.split()[3] == f"{ours:,}"
+    assert f"PNG encoder: handler {png_levels.HANDLER}, baseline level 9 optimize" in report
+
+
+def test_png_levels_measures_what_the_handler_encodes() -> None:
+    # GIVEN the pixels of a small cut-out's largest rendition
+    [largest, *_] = png_levels.rendition_pixels(photo_cut_out(96))
+    # WHEN encoded at the setting the PNG level table marks as the handler's
+    # THEN the bytes are exactly the handler's PNG encoding
+    assert png_levels.HANDLER.encode(largest) == encode(largest, PNG)
+
+
+def test_png_levels_flag_prints_every_setting_for_every_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN one small RGBA input instead of the two 2000x2000 ones
+    logo = logo_like(64, 64, seed=7)
+    monkeypatch.setattr(png_levels, "INPUTS", (png_levels.PngInput("tiny logo", lambda: logo),))
+    # WHEN the benchmark runs with --png-levels in --quick mode
+    assert renditions.main(["--quick", "--png-levels"]) == 0
+    out = capsys.readouterr().out
+    # THEN there is one row per compress_level 0-9, without and with optimize, each with its
+    # bytes: the sum over the input's renditions; the handler's, Pillow's default and the baseline's are marked
+    assert "tiny logo: renditions 64x64" in out
+    assert "median of 1 round(s)" in out
+    pixels = png_levels.rendition_pixels(logo)
+    for level in range(10):
+        for setting in (png_levels.PngSetting(level), png_levels.PngSetting(level, optimize=True)):
+            expected = sum(len(setting.encode(image)) for image in pixels)
+            [row] = [line for line in out.splitlines() if line.startswith(f"  {setting!s:18}")]
+            assert f"{expected:,}" in row.split()
+    [handler_row] = [line for line in out.splitlines() if "<- handler" in line]
+    assert handler_row.startswith(f"  {png_levels.HANDLER!s:18}")
+    assert "Pillow default" in next(line for line in out.splitlines() if line.startswith("  level 6   "))
+    assert "<- baseline" in next(line for line in out.splitlines() if line.startswith("  level 9 optimize"))

@@ -1,6 +1,7 @@
-"""Reading renditions back: find one, decode it, look at its pixels."""
+"""Reading results back: find a rendition, decode it, look at its pixels; read a rejection."""
 
 import io
+import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -12,6 +13,8 @@ from handlers.imaging import Limits, OutputFormat, ProcessedImage, Rendition, Re
 LIMITS: Final = Limits(max_bytes=20 * 1024 * 1024, max_pixels=50_000_000)
 # JPEG and lossy WebP move solid colours by a few levels; far less than any test's colour gap.
 LOSSY_TOLERANCE: Final = 12
+# A memory address or a Python object's default repr: never part of a rejection's detail.
+OBJECT_ADDRESS: Final = re.compile(r"0x[0-9a-f]+|<[^>]* object at ", re.IGNORECASE)
 
 
 def process(data: bytes, *specs: RenditionSpec, limits: Limits = LIMITS) -> ProcessedImage:

@@ -10,6 +10,7 @@ from PIL import Image
 from handlers.imaging import Limits, ProcessedImage, Rejected, RenditionSpec, process_image
 from handlers.imaging.renditions import OutputFormat
 from tests import imagefactories as f
+from tests.imaging.outputs import OBJECT_ADDRESS
 
 SPECS = (
     RenditionSpec("small", 24, 24),
@@ -30,6 +31,8 @@ def _seeds() -> list[bytes]:
         f.png(f.half_transparent_rgba((48, 32)), icc_profile=f.icc_profile("RGB ", 1.0, "lin")),
         f.png(f.palette_with_transparency((48, 32))),
         f.png(f.grey16_gradient(48, 8)),
+        f.png(f.halves("I;16", 1000, 38550, (48, 32)), transparency=1000),
+        f.png(f.halves("1", 1, 0, (48, 32)), transparency=1),
         f.png(quadrants, exif=f.exif_block(3)),
         f.png(f.half_transparent_rgba((48, 32)).convert("LA")),
         f.png(quadrants.convert("1")),
@@ -74,6 +77,7 @@ def _renditions_or_rejected(data: bytes) -> ProcessedImage | Rejected:
     try:
         result = process_image(data, SPECS, LIMITS)
     except Rejected as rejected:
+        assert not OBJECT_ADDRESS.search(rejected.detail), rejected.detail  # same bytes, same detail
         return rejected
     for rendition in result.renditions:
         box = next(spec for spec in SPECS if spec.name == rendition.name)

@@ -5,7 +5,7 @@ from PIL import Image
 
 from handlers.imaging import Limits, Rejected, RejectReason
 from tests import imagefactories as f
-from tests.imaging.outputs import LIMITS, process
+from tests.imaging.outputs import LIMITS, OBJECT_ADDRESS, process
 
 PILLOW_WARNS_ABOVE = 89_478_485  # Image.MAX_IMAGE_PIXELS, Pillow's default
 
@@ -124,3 +124,70 @@ def test_rejection_carries_a_detail_for_the_log() -> None:
         process(b"x" * 11, limits=Limits(max_bytes=10, max_pixels=1))
     assert caught.value.detail == "11 bytes exceeds the limit of 10"
     assert str(caught.value) == "too_large: 11 bytes exceeds the limit of 10"
+
+
+# Bad uploads of every kind the core tells apart: no bytes, not an image, and each supported
+# format damaged in its header or in its pixel data.
+BAD_UPLOADS = {
+    "empty": b"",
+    "garbage": b"\x00\x01 not an image at all \xfe\xff" * 4,
+    "jpeg-cut-in-header": f.jpeg((64, 64))[:20],
+    "jpeg-cut-in-data": f.jpeg((64, 64))[:-200],
+    "jpeg-magic-then-zeros": b"\xff\xd8\xff" + b"\x00" * 64,
+    "png-cut-in-header": f.png(f.quadrants((64, 64)))[:20],
+    "png-cut-in-data": f.png(f.quadrants((64, 64)))[:-40],
+    "png-magic-then-garbage": b"\x89PNG\r\n\x1a\n" + b"garbage",
+    "png-bad-header-crc": f.png_with_bad_crc(b"IHDR"),
+    "png-broken-chunk-in-image-data": f.png_with_broken_chunk_inside_the_image_data(),
+    "webp-truncated": f.save(f.quadrants((64, 64)), "WEBP")[:60],
+    "gif-cut-in-header": f.animated("GIF", [f.RED, f.GREEN])[:40],
+    "gif-zero-height-frame": f.gif_with_zero_height_frame(),
+}
+
+
+def rejection(data: bytes) -> Rejected:
+    with pytest.raises(Rejected) as caught:
+        process(data)
+    return caught.value
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_UPLOADS))
+def test_the_same_bad_bytes_give_the_same_reason_and_detail_every_time(kind: str) -> None:
+    # GIVEN a bad upload WHEN it is processed twice
+    first, second = rejection(BAD_UPLOADS[kind]), rejection(BAD_UPLOADS[kind])
+    # THEN both rejections say exactly the same thing
+    assert (first.reason, first.detail) == (second.reason, second.detail)
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_UPLOADS))
+def test_rejection_detail_names_no_python_object_or_memory_address(kind: str) -> None:
+    # GIVEN a bad upload WHEN processed THEN the detail is about the file, not the process reading it
+    detail = rejection(BAD_UPLOADS[kind]).detail
+    assert detail
+    assert not OBJECT_ADDRESS.search(detail), detail
+
+
+@pytest.mark.parametrize(
+    ("data", "detail"),
+    [
+        pytest.param(
+            f.png_with_bad_crc(b"IHDR"),
+            "PNG header unreadable: broken PNG file (bad header checksum in b'IHDR')",
+            id="png-bad-header-crc",
+        ),
+        pytest.param(
+            b"\x89PNG\r\n\x1a\n" + b"garbage", "PNG header unreadable: broken PNG file (chunk b'age')", id="png-garbage"
+        ),
+        pytest.param(f.jpeg((64, 64))[:20], "JPEG header unreadable: no image size in the header", id="jpeg-cut"),
+        pytest.param(
+            f.animated("GIF", [f.RED, f.GREEN])[:40],
+            "GIF header unreadable: image not found in GIF frame",
+            id="gif-cut",
+        ),
+    ],
+)
+def test_header_the_format_parser_refuses_is_rejected_with_the_parsers_reason(data: bytes, detail: str) -> None:
+    # GIVEN a file with a supported signature whose header Pillow's parser for that format refuses
+    # WHEN processed THEN corrupt, with what the parser found wrong
+    rejected = rejection(data)
+    assert (rejected.reason, rejected.detail) == (RejectReason.CORRUPT, detail)
