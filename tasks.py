@@ -83,6 +83,7 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "plan": cmd_module("offline.plan"),
     "snapshots": cmd_module("offline.snapshots"),
     "bench": cmd_module("benchmarks.renditions"),
+    "bench-api": cmd_module("benchmarks.api"),
     "layer": cmd_module("layers.build"),
 }
 

@@ -8,6 +8,7 @@ from typing import Final
 
 import pulumi
 
+from components.image_api import ImageApi
 from components.image_pipeline import ImagePipeline
 from components.monitoring.alarms import Alarms
 from components.monitoring.alerting_sns import AlertingSNS
@@ -19,6 +20,7 @@ from components.secure_bucket import SecureBucket
 COMPONENTS: Final[tuple[type[pulumi.ComponentResource], ...]] = (
     SecureBucket,
     ImagePipeline,
+    ImageApi,
     AlertingSNS,
     PipelineMonitoring,
     MetricFilters,

@@ -111,16 +111,113 @@ def processor_policy(r: ProcessorResources) -> PolicyDocument:
             }
         )
     if r.tracing:
+        statements.append(_xray_statement())
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+@dataclass(frozen=True)
+class ApiResources:
+    """Resolved ARNs the image API function touches."""
+
+    upload_bucket_arn: str
+    processed_bucket_arn: str
+    table_arn: str
+    log_group_arn: str
+    kms_key_arn: str | None
+    tracing: bool
+
+
+def api_policy(r: ApiResources) -> PolicyDocument:
+    """Exactly what the API function calls or signs for, on the pipeline's own resources.
+
+    IAM cannot narrow these to the caller's own prefixes: the role is the function's, shared by every
+    caller, and the Cognito `sub` is not in its request context. The function itself scopes every
+    key to `uploads/{sub}/` and `renditions/{sub}/` and checks the item's owner first.
+    """
+    uploads = f"{r.upload_bucket_arn}/{contract.UPLOAD_PREFIX}*"
+    renditions = f"{r.processed_bucket_arn}/{contract.RENDITION_PREFIX}*"
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "SignUploads",
+            "Effect": "Allow",
+            # A presigned POST is performed with the signer's rights: the function's.
+            "Action": "s3:PutObject",
+            "Resource": uploads,
+        },
+        {
+            "Sid": "SignRenditionDownloads",
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": renditions,
+        },
+        {
+            "Sid": "ListVersionsToDelete",
+            "Effect": "Allow",
+            "Action": "s3:ListBucketVersions",
+            "Resource": [r.upload_bucket_arn, r.processed_bucket_arn],
+            "Condition": {"StringLike": {"s3:prefix": [f"{contract.UPLOAD_PREFIX}*", f"{contract.RENDITION_PREFIX}*"]}},
+        },
+        {
+            "Sid": "DeleteVersions",
+            "Effect": "Allow",
+            "Action": "s3:DeleteObjectVersion",
+            "Resource": [uploads, renditions],
+        },
+        {
+            "Sid": "ImageMetadata",
+            "Effect": "Allow",
+            "Action": ["dynamodb:GetItem", "dynamodb:DeleteItem"],
+            "Resource": r.table_arn,
+        },
+        {
+            "Sid": "ListOwnImages",
+            "Effect": "Allow",
+            "Action": "dynamodb:Query",
+            "Resource": f"{r.table_arn}/index/{contract.USER_INDEX_NAME}",
+        },
+        {
+            "Sid": "WriteOwnLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"{r.log_group_arn}:*",
+        },
+    ]
+    if r.kms_key_arn is not None:
         statements.append(
             {
-                "Sid": "XRayTraces",
+                "Sid": "UseDataKey",
                 "Effect": "Allow",
-                "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-                # X-Ray has no resource-level permissions for these actions: AWS only accepts "*".
-                "Resource": "*",
+                # Presigned uploads and downloads of SSE-KMS objects use the signer's key rights.
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": r.kms_key_arn,
             }
         )
+    if r.tracing:
+        statements.append(_xray_statement())
     return {"Version": "2012-10-17", "Statement": statements}
+
+
+def api_gateway_logging_assume_role_policy() -> PolicyDocument:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "apigateway.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+
+
+def _xray_statement() -> dict[str, Any]:
+    return {
+        "Sid": "XRayTraces",
+        "Effect": "Allow",
+        "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+        # X-Ray has no resource-level permissions for these actions: AWS only accepts "*".
+        "Resource": "*",
+    }
 
 
 def alarm_topic_key_policy(account_id: str) -> PolicyDocument:

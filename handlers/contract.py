@@ -16,7 +16,39 @@ ENV_MAX_PIXELS: Final = "MAX_PIXELS"
 # Below this much remaining time a record is not started; it is retried instead.
 ENV_MIN_REMAINING_MS: Final = "MIN_REMAINING_MS"
 
-# Object layout. Uploads arrive as uploads/{user_id}/{file name}.
+# The image API function's environment (besides PROCESSED_BUCKET, METADATA_TABLE, MAX_OBJECT_BYTES).
+ENV_UPLOAD_BUCKET: Final = "UPLOAD_BUCKET"
+# JSON list of the exact origins browsers may call the API from; empty: no CORS headers.
+ENV_CORS_ORIGINS: Final = "CORS_ORIGINS"
+# Seconds a presigned upload (POST) or download (GET) URL stays valid.
+ENV_URL_TTL_SECONDS: Final = "URL_TTL_SECONDS"
+# Set only where a stack runs the API without an authorizer (never prod): every caller is this user.
+ENV_ANONYMOUS_USER: Final = "ANONYMOUS_USER"
+DEFAULT_URL_TTL_SECONDS: Final = 300
+# Content types the API accepts for upload, by the Pillow format the image core then allows
+# (handlers.imaging.decode.ALLOWED_FORMATS; a test keeps the two equal). Here, not there, so the
+# API function never imports Pillow.
+UPLOAD_CONTENT_TYPES: Final = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
+
+# The AWS services the functions' own code calls (the tests record every call: tests/handler and
+# tests/api test_role_grants_match_calls.py). Compliance mode's private network reaches these only.
+CALLED_SERVICES: Final = ("s3", "dynamodb")
+
+# The image API's routes (API Gateway resource paths) and the function that serves them.
+API_HANDLER: Final = "handlers.image_api.handler"
+API_IMAGES_PATH: Final = "/images"
+API_IMAGE_ID_PARAM: Final = "id"
+API_IMAGE_PATH: Final = f"{API_IMAGES_PATH}/{{{API_IMAGE_ID_PARAM}}}"
+
+# The scheduled cleanup function (dev housekeeping): deletes object versions, delete markers and
+# metadata items older than MAX_AGE_DAYS from UPLOAD_BUCKET, PROCESSED_BUCKET and METADATA_TABLE.
+CLEANUP_HANDLER: Final = "handlers.cleanup_handler.handler"
+ENV_CLEANUP_MAX_AGE_DAYS: Final = "MAX_AGE_DAYS"
+# The function refuses a smaller age (0 would empty both buckets and the table).
+CLEANUP_MIN_AGE_DAYS: Final = 1
+
+# Object layout. Uploads arrive as uploads/{user_id}/{file name}; the API puts each under
+# uploads/{user_id}/{upload_id}/{file name} so two files of the same name never collide.
 UPLOAD_PREFIX: Final = "uploads/"
 RENDITION_PREFIX: Final = "renditions/"
 

@@ -116,6 +116,15 @@ SUMMARIES: dict[str, Summary] = {
         f"actions -> {', '.join(i['alarmActions'])} (OK too)",
     ],
     "aws:s3/bucketMetric:BucketMetric": lambda i: [f"request metrics {i['name']} on prefix {i['filter']['prefix']}"],
+    "aws:apigateway/method:Method": lambda i: [f"{i['httpMethod']}, authorization {i['authorization']}"],
+    "aws:apigateway/stage:Stage": lambda i: [
+        f"stage {i['stageName']}, X-Ray {i.get('xrayTracingEnabled')}, "
+        f"access logs -> {i.get('accessLogSettings', {}).get('destinationArn')}"
+    ],
+    "aws:apigateway/methodSettings:MethodSettings": lambda i: [
+        f"{i['methodPath']}: {i['settings'].get('throttlingRateLimit')} req/s, "
+        f"burst {i['settings'].get('throttlingBurstLimit')}"
+    ],
     "aws:sns/topic:Topic": lambda i: [f"{i['name']}, KMS {i.get('kmsMasterKeyId')}"],
     "aws:sns/topicSubscription:TopicSubscription": lambda i: [f"{i['protocol']} {i['endpoint']}"],
     "aws:kms/key:Key": lambda i: [f"rotation {i.get('enableKeyRotation')}", *_policy(i)],

@@ -27,6 +27,7 @@ from components.function_defaults import (
     TIMEOUT_SECONDS,
     UNRESERVED,
 )
+from components.image_api import COGNITO, NO_AUTHORIZER, THROTTLE_BURST_LIMIT, THROTTLE_RATE_LIMIT
 from components.image_pipeline import THUMBNAIL_EXPIRATION_DAYS
 from components.monitoring.alarms import NO_TRAFFIC_MINUTES
 from components.secure_bucket import ABORT_MULTIPART_DAYS, IA_TRANSITION_DAYS, NONCURRENT_EXPIRATION_DAYS
@@ -40,9 +41,11 @@ __all__ = [
     "KEYS",
     "KEY_FIELDS",
     "PROJECT",
+    "PROTECTED_STACKS",
     "ROOT",
     "STACKS",
     "AlertingConfig",
+    "ApiConfig",
     "ConfigError",
     "FunctionConfig",
     "ProcessingConfig",
@@ -56,6 +59,8 @@ __all__ = [
 
 # The stacks this repository configures (Pulumi.{stack}.yaml).
 STACKS: Final = ("dev", "prod")
+# Stacks that hold real users' data: settings that only suit a test stack are refused there.
+PROTECTED_STACKS: Final = ("prod",)
 ROOT: Final = Path(__file__).resolve().parent.parent
 
 MAX_LAMBDA_TIMEOUT_S: Final = 900
@@ -227,6 +232,31 @@ class AlertingConfig:
 
 
 @section
+class ApiConfig:
+    """The image API: who may call it, from which browser origins, how fast."""
+
+    authorizer: str = key(
+        "apiAuthorizer",
+        "string",
+        COGNITO,
+        f"{COGNITO}: every route needs a Cognito token; {NO_AUTHORIZER}: no sign-in (never on prod)",
+        parse.one_of(COGNITO, NO_AUTHORIZER),
+    )
+    user_pool_id: str | None = key(
+        "apiUserPoolId", "string", "", "existing Cognito user pool (empty: the stack creates one)", parse.user_pool_id
+    )
+    cors_origins: tuple[str, ...] = key(
+        "apiCorsOrigins", "list of origins", "[]", "exact browser origins allowed to call the API", parse.origins
+    )
+    throttle_rate: int = key(
+        "apiThrottleRate", "int", str(THROTTLE_RATE_LIMIT), "steady API requests per second", parse.whole(1, 10000)
+    )
+    throttle_burst: int = key(
+        "apiThrottleBurst", "int", str(THROTTLE_BURST_LIMIT), "API requests allowed in a burst", parse.whole(1, 5000)
+    )
+
+
+@section
 class StackConfig:
     project: str
     stack: str
@@ -237,6 +267,7 @@ class StackConfig:
     processing: ProcessingConfig
     storage: StorageConfig
     alerting: AlertingConfig
+    api: ApiConfig
 
     @property
     def environment(self) -> str:
@@ -255,7 +286,20 @@ def parse_config(raw: Mapping[str, str], stack: str, project: str = PROJECT) -> 
     unknown = sorted(set(raw) - set(_KNOWN))
     if unknown:
         raise ConfigError(unknown[0], f"is not a known key; known keys: {', '.join(_KNOWN)}")
-    return read_section(StackConfig, raw, project=project, stack=stack)
+    config = read_section(StackConfig, raw, project=project, stack=stack)
+    if stack in PROTECTED_STACKS:
+        _refuse_unprotected(config)
+    return config
+
+
+def _refuse_unprotected(config: StackConfig) -> None:
+    """What a protected stack (prod) may never run with, whatever its file says."""
+    if config.api.authorizer != COGNITO:
+        raise ConfigError(
+            "apiAuthorizer", f"must be {COGNITO} on {config.stack}: without an authorizer anyone may upload and delete"
+        )
+    if "*" in config.api.cors_origins:
+        raise ConfigError("apiCorsOrigins", f"must list exact origins on {config.stack}, not '*'")
 
 
 def _as_pulumi_string(value: object) -> str:

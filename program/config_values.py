@@ -160,3 +160,38 @@ def kms_key_arn(key: str, raw: str) -> str | None:
     if not _KMS_KEY_ARN.match(value):
         raise ConfigError(key, f"must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), got {raw!r}")
     return value
+
+
+_ORIGIN: Final = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+_USER_POOL_ID: Final = re.compile(r"^[a-z]{2}-[a-z]+-[0-9]_[0-9A-Za-z]+$")
+
+
+def one_of(*allowed: str) -> Callable[[str, str], str]:
+    """One of the given words."""
+
+    def parse(key: str, raw: str) -> str:
+        value = raw.strip()
+        if value not in allowed:
+            raise ConfigError(key, f"must be one of {', '.join(allowed)}, got {raw!r}")
+        return value
+
+    return parse
+
+
+def origins(key: str, raw: str) -> tuple[str, ...]:
+    """Exact browser origins (scheme://host[:port], no path), or "*" (refused on protected stacks)."""
+    values = _json(key, raw, list, "a list")
+    for value in values:
+        if value != "*" and not (isinstance(value, str) and _ORIGIN.match(value)):
+            raise ConfigError(key, f"must list origins like https://app.example.com (no path), got {value!r}")
+    return tuple(str(v) for v in values)
+
+
+def user_pool_id(key: str, raw: str) -> str | None:
+    """A Cognito user pool ID (eu-west-1_AbC123), or empty for None."""
+    value = raw.strip()
+    if not value:
+        return None
+    if not _USER_POOL_ID.match(value):
+        raise ConfigError(key, f"must be a Cognito user pool ID like eu-west-1_AbC123def, got {raw!r}")
+    return value

@@ -5,6 +5,7 @@ and the documentation cannot disagree about what a config value means.
 """
 
 from components.function_defaults import UNRESERVED
+from components.image_api import ImageApiArgs
 from components.image_pipeline import ImagePipelineArgs, RenditionArgs
 from components.monitoring.alarms import stack_facts
 from components.monitoring.alerting_sns import AlertingSNSArgs
@@ -61,6 +62,30 @@ def pipeline_args(config: StackConfig) -> ImagePipelineArgs:
     return args
 
 
+def api_args(config: StackConfig, served: ImageApiArgs) -> ImageApiArgs:
+    """``served`` (the pipeline's buckets and table: ``serving(pipeline)``) plus the stack's API settings."""
+    a, f, s = config.api, config.function, config.storage
+    args = ImageApiArgs(
+        **served,
+        name_prefix=naming(config).prefix,
+        tags=tags(config),
+        authorizer=a.authorizer,
+        cors_origins=list(a.cors_origins),
+        throttle_rate_limit=a.throttle_rate,
+        throttle_burst_limit=a.throttle_burst,
+        max_object_bytes=config.processing.max_object_bytes,
+        architecture=f.architecture,
+        log_retention_days=f.log_retention_days,
+        tracing=f.tracing,
+        force_destroy=s.force_destroy,
+    )
+    if a.user_pool_id is not None:
+        args["user_pool_id"] = a.user_pool_id
+    if s.kms_key_arn is not None:
+        args["kms_key_arn"] = s.kms_key_arn
+    return args
+
+
 def tier_emails(config: StackConfig) -> dict[Tier, list[str]]:
     """alertEmail hears every tier; tierEmails adds people per tier."""
     a = config.alerting
@@ -106,5 +131,7 @@ def alarm_facts(config: StackConfig) -> StackFacts:
         critical_topic_arn="",
         performance_topic_arn="",
         log_alerts_topic_arn="",
+        api_name="",  # every stack of this program runs the image API
+        api_stage="",
     )
     return stack_facts(monitoring_args(config, nothing))

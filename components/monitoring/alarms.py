@@ -38,6 +38,8 @@ class MetricScope:
     function_name: str
     queue_name: str
     upload_bucket: str | None = None
+    api_name: str | None = None
+    api_stage: str | None = None
 
     def namespace_of(self, ref: MetricRef) -> str:
         return self.namespace if ref.source is Source.LOGS else ref.source.value
@@ -51,6 +53,10 @@ class MetricScope:
             if self.upload_bucket is None:
                 raise ValueError(f"{ref.name} of the upload bucket needs AlarmsArgs.upload_bucket_name")
             return {"BucketName": self.upload_bucket, "FilterId": UPLOAD_REQUEST_FILTER}
+        if ref.source is Source.API:
+            if self.api_name is None or self.api_stage is None:
+                raise ValueError(f"{ref.name} of the image API needs its api_name and api_stage")
+            return {"ApiName": self.api_name, "Stage": self.api_stage}
         return {}
 
 
@@ -126,6 +132,10 @@ class AlarmsArgs(TypedDict):
     """Alarm names are `{prefix}-{alarm}-{tier}`; default: the component's name."""
     tags: NotRequired[dict[str, str]]
     """Tags for every alarm; none by default."""
+    api_name: NotRequired[pulumi.Input[str]]
+    """The image API (ImageApi's api_name); with it, the API's alarms are created too."""
+    api_stage: NotRequired[pulumi.Input[str]]
+    """The image API's stage (ImageApi's stage_name)."""
     dashboard_url: NotRequired[pulumi.Input[str]]
     """Linked from every alarm's description; none by default."""
     timeout_seconds: NotRequired[int]
@@ -156,6 +166,7 @@ def stack_facts(args: "AlarmsArgs | PipelineMonitoringArgs") -> StackFacts:
         expect_traffic=args.get("expect_traffic", False),
         no_traffic_minutes=args.get("no_traffic_minutes", NO_TRAFFIC_MINUTES),
         overrides=overrides,
+        api=args.get("api_name") is not None,
     )
 
 
@@ -179,8 +190,12 @@ class Alarms(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         # Resolved once, shared by every alarm's namespace and dimensions.
         self._scope = pulumi.Output.all(
-            args["function_name"], args["failure_queue_name"], args.get("upload_bucket_name")
-        ).apply(lambda names: MetricScope(args["namespace"], names[0], names[1], names[2]))
+            args["function_name"],
+            args["failure_queue_name"],
+            args.get("upload_bucket_name"),
+            args.get("api_name"),
+            args.get("api_stage"),
+        ).apply(lambda names: MetricScope(args["namespace"], *names))
         self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
         self.composites: dict[str, aws.cloudwatch.CompositeAlarm] = {}
         self.upload_request_metrics: aws.s3.BucketMetric | None = None

@@ -34,6 +34,7 @@ class Source(StrEnum):
     SQS = "AWS/SQS"  # dimension QueueName (the failure queue)
     LOGS = "log metric"  # the stack's own namespace, no dimensions
     S3_UPLOADS = "AWS/S3"  # dimensions BucketName (the upload bucket) and FilterId (UPLOAD_REQUEST_FILTER)
+    API = "AWS/ApiGateway"  # dimensions ApiName and Stage (the image API)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,11 @@ QUEUE_DEPTH = MetricRef(Source.SQS, "ApproximateNumberOfMessagesVisible", "Maxim
 # copy of an upload is a request. The function's own reads count too, but only once it runs.
 UPLOAD_REQUEST_FILTER: Final = "uploads"
 UPLOAD_REQUESTS = MetricRef(Source.S3_UPLOADS, "AllRequests", "Sum")
+# The image API's stage.
+API_REQUESTS = MetricRef(Source.API, "Count", "Sum")
+API_CLIENT_ERRORS = MetricRef(Source.API, "4XXError", "Sum")
+API_SERVER_ERRORS = MetricRef(Source.API, "5XXError", "Sum")
+API_LATENCY = MetricRef(Source.API, "Latency", "p99")
 
 
 @dataclass(frozen=True)
@@ -173,6 +179,8 @@ class StackFacts:
     expect_traffic: bool
     no_traffic_minutes: int
     overrides: dict[str, float] = field(default_factory=dict)
+    # Whether the stack runs the image API (its alarms exist only then).
+    api: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,9 +211,13 @@ class AlarmSpec:
     # Pages only while uploads arrive (a composite of this alarm and an UPLOAD_REQUESTS > 0 alarm over
     # the same period): a quiet hour, or the first hour after the first deploy, is not an outage.
     only_while_uploading: bool = False
+    # Only where the stack runs the image API.
+    needs_api: bool = False
 
     def threshold_for(self, facts: StackFacts) -> float | None:
         if self.needs_traffic and not facts.expect_traffic:
+            return None
+        if self.needs_api and not facts.api:
             return None
         default = self.default_threshold(facts)
         return None if default is None else facts.overrides.get(self.id, default)
@@ -329,6 +341,27 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
             "Recent changes to key prefixes (uploads/ vs renditions/).",
         ),
     ),
+    AlarmSpec(
+        id="api-5xx-rate",
+        tier=Tier.CRITICAL,
+        expression="IF(requests > 0, 100 * errors / requests, 0)",
+        expression_metrics=(
+            ("errors", API_SERVER_ERRORS),
+            ("requests", API_REQUESTS),
+        ),
+        comparison=GREATER,
+        default_threshold=_fixed(5),
+        threshold_text="% of API requests",
+        treat_missing_data=NOT_BREACHING,
+        needs_api=True,
+        what="More than the allowed share of image API requests failed with a server error (5XX).",
+        why="Signed-in users cannot upload, list, fetch or delete their images.",
+        checks=(
+            "Logs Insights on the API function's log group: the error lines and their request ids.",
+            "The API access log: which route, which status, integrationError.",
+            "Recent deploys of the API function, its role, the table or the buckets.",
+        ),
+    ),
     # --- performance: slower or saturated, still working ---
     AlarmSpec(
         id="duration-p99",
@@ -393,6 +426,23 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
             "Memory size (CPU) of the function.",
         ),
     ),
+    AlarmSpec(
+        id="api-latency-p99",
+        tier=Tier.PERFORMANCE,
+        metric=API_LATENCY,
+        comparison=GREATER,
+        default_threshold=_fixed(2_000),
+        threshold_text="ms",
+        treat_missing_data=NOT_BREACHING,
+        needs_api=True,
+        what="The slowest 1% of image API requests take longer than the threshold.",
+        why="Apps wait on every list and fetch; API Gateway gives up on a request after 29 s.",
+        checks=(
+            "Dashboard 'API latency': all routes, or list (large pages) only?",
+            "DynamoDB and S3 throttling in the API function's log lines.",
+            "The API function's memory (CPU) and cold starts after a deploy.",
+        ),
+    ),
     # --- log alerts: signals from the handler's own log lines ---
     AlarmSpec(
         id="lambda-errors",
@@ -439,6 +489,23 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
             "The reason field of image.rejected lines: one reason dominating?",
             "Which user_id prefix the rejected keys share (one misbehaving client?).",
             "maxObjectBytes / maxPixels in the stack config versus what users upload.",
+        ),
+    ),
+    AlarmSpec(
+        id="api-4xx-spike",
+        tier=Tier.LOG_ALERTS,
+        metric=API_CLIENT_ERRORS,
+        comparison=GREATER,
+        default_threshold=_fixed(50),
+        threshold_text="client errors",
+        treat_missing_data=NOT_BREACHING,
+        needs_api=True,
+        what="A spike of image API requests was refused (4XX: unauthorized, not found, bad requests, throttled).",
+        why="A client is misbehaving, sign-in is broken, or someone is probing for other users' images.",
+        checks=(
+            "The API access log: which status dominates (401, 404, 429) and from which ip.",
+            "401s after a Cognito change (app client, user pool) or expired tokens in an app release.",
+            "Many 404s from one caller: probing image ids; consider WAF rate rules.",
         ),
     ),
 )

@@ -42,6 +42,8 @@ class GraphWidget:
     lines: tuple[Line, ...]
     # (label, which value of the stack) for horizontal lines: "timeout_ms", "reserved_concurrency".
     annotation: str | None = None
+    # Only where the stack runs the image API.
+    needs_api: bool = False
 
 
 GRAPHS: tuple[GraphWidget, ...] = (
@@ -82,6 +84,20 @@ GRAPHS: tuple[GraphWidget, ...] = (
     GraphWidget(
         "Failure queue depth",
         (Line(c.QUEUE_DEPTH, "Messages waiting"),),
+    ),
+    GraphWidget(
+        "API requests and errors",
+        (
+            Line(c.API_REQUESTS, "Requests"),
+            Line(c.API_CLIENT_ERRORS, "4XX"),
+            Line(c.API_SERVER_ERRORS, "5XX"),
+        ),
+        needs_api=True,
+    ),
+    GraphWidget(
+        "API latency",
+        (Line(c.API_LATENCY.stat("p50"), "p50"), Line(c.API_LATENCY, "p99")),
+        needs_api=True,
     ),
 )
 
@@ -143,7 +159,8 @@ def dashboard_body(facts: DashboardFacts) -> dict[str, Any]:
             "properties": {"title": "Alarm status", "alarms": list(facts.alarm_arns)},
         }
     ]
-    widgets += [_graph(g, facts) for g in GRAPHS]
+    api = facts.scope.api_name is not None
+    widgets += [_graph(g, facts) for g in GRAPHS if api or not g.needs_api]
     widgets.append(
         {
             "type": "log",
@@ -182,6 +199,10 @@ class DashboardArgs(TypedDict):
     """The function's timeout, marked on the duration graph; default 60."""
     reserved_concurrency: NotRequired[int]
     """Marked on the concurrency graph; -1 (the default): unreserved, no mark."""
+    api_name: NotRequired[pulumi.Input[str]]
+    """The image API (ImageApi's api_name), if any: a row of API graphs follows."""
+    api_stage: NotRequired[pulumi.Input[str]]
+    """Its stage (ImageApi's stage_name)."""
 
 
 class Dashboard(pulumi.ComponentResource):
@@ -206,12 +227,14 @@ class Dashboard(pulumi.ComponentResource):
             args["failure_queue_name"],
             args["log_group_name"],
             pulumi.Output.from_input(args.get("alarm_arns", [])),
+            args.get("api_name"),
+            args.get("api_stage"),
         ).apply(
             lambda v: json.dumps(
                 dashboard_body(
                     DashboardFacts(
                         region=v[0],
-                        scope=MetricScope(args["namespace"], v[1], v[2]),
+                        scope=MetricScope(args["namespace"], v[1], v[2], api_name=v[5], api_stage=v[6]),
                         log_group_name=v[3],
                         alarm_arns=tuple(v[4]),
                         timeout_ms=timeout_ms,

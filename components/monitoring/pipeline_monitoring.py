@@ -17,6 +17,7 @@ from components.monitoring.metric_filters import MetricFilters, MetricFiltersArg
 from components.type_tokens import PACKAGE, component_options, moved_from_stack_root, type_token
 
 if TYPE_CHECKING:
+    from components.image_api import ImageApi
     from components.image_pipeline import ImagePipeline
     from components.monitoring.alerting_sns import AlertingSNS
 
@@ -36,6 +37,10 @@ class PipelineMonitoringArgs(TypedDict):
     """Where performance alarms go (AlertingSNS's performance_topic_arn)."""
     log_alerts_topic_arn: pulumi.Input[str]
     """Where log alarms go (AlertingSNS's log_alerts_topic_arn)."""
+    api_name: NotRequired[pulumi.Input[str]]
+    """The image API in front of the pipeline (ImageApi's api_name), if any: its alarms and graphs follow."""
+    api_stage: NotRequired[pulumi.Input[str]]
+    """Its stage (ImageApi's stage_name)."""
     name_prefix: NotRequired[str]
     """Prefix of every filter, alarm and the dashboard (`{prefix}-metric-filters`); default: the component's name."""
     namespace: NotRequired[str]
@@ -54,9 +59,11 @@ class PipelineMonitoringArgs(TypedDict):
     """Thresholds by alarm id, overriding the catalogue's (docs/alerts.md lists the ids)."""
 
 
-def watching(pipeline: "ImagePipeline", alerting: "AlertingSNS") -> PipelineMonitoringArgs:
-    """The Args that point monitoring at a pipeline and its alert topics (Python callers)."""
-    return PipelineMonitoringArgs(
+def watching(
+    pipeline: "ImagePipeline", alerting: "AlertingSNS", api: "ImageApi | None" = None
+) -> PipelineMonitoringArgs:
+    """The Args that point monitoring at a pipeline, its API if any, and the alert topics (Python callers)."""
+    watched = PipelineMonitoringArgs(
         function_name=pipeline.function_name,
         log_group_name=pipeline.log_group_name,
         failure_queue_name=pipeline.failure_queue_name,
@@ -65,6 +72,10 @@ def watching(pipeline: "ImagePipeline", alerting: "AlertingSNS") -> PipelineMoni
         performance_topic_arn=alerting.performance_topic_arn,
         log_alerts_topic_arn=alerting.log_alerts_topic_arn,
     )
+    if api is not None:
+        watched["api_name"] = api.api_name
+        watched["api_stage"] = api.stage_name
+    return watched
 
 
 class PipelineMonitoring(pulumi.ComponentResource):
@@ -113,17 +124,21 @@ class PipelineMonitoring(pulumi.ComponentResource):
             no_traffic_minutes=args.get("no_traffic_minutes", NO_TRAFFIC_MINUTES),
             alarm_thresholds=args.get("alarm_thresholds", {}),
         )
-        self.alarms = Alarms(f"{prefix}-alarms", alarm_args, opts=child(Alarms))
         dashboard_args = DashboardArgs(
             namespace=namespace,
             function_name=args["function_name"],
             failure_queue_name=args["failure_queue_name"],
             log_group_name=args["log_group_name"],
             dashboard_name=prefix,
-            alarm_arns=self.alarms.alarm_arns,
             timeout_seconds=timeout,
             reserved_concurrency=reserved,
         )
+        for wiring in (alarm_args, dashboard_args):
+            if "api_name" in args and "api_stage" in args:
+                wiring["api_name"] = args["api_name"]
+                wiring["api_stage"] = args["api_stage"]
+        self.alarms = Alarms(f"{prefix}-alarms", alarm_args, opts=child(Alarms))
+        dashboard_args["alarm_arns"] = self.alarms.alarm_arns
         self.dashboard = Dashboard(f"{prefix}-dashboard", dashboard_args, opts=child(Dashboard))
 
         self.namespace = pulumi.Output.from_input(namespace)

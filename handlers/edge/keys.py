@@ -8,10 +8,13 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from handlers.contract import RENDITION_PREFIX, UPLOAD_PREFIX
-from handlers.imaging.renditions import OutputFormat
+
+if TYPE_CHECKING:
+    # Only a type here: importing handlers.imaging at run time would import Pillow into the image API.
+    from handlers.imaging.renditions import OutputFormat
 
 # Fixed forever: changing it renames every image.
 _IMAGE_ID_NAMESPACE: Final = uuid.UUID("6f0c1d2e-7a4b-5c3d-9e8f-a1b2c3d4e5f6")
@@ -22,26 +25,44 @@ _NULL_VERSION: Final = "null"
 
 
 class InvalidUploadKey(ValueError):
-    """A key under the upload prefix that is not ``uploads/{user_id}/{file name}``."""
+    """A key under the upload prefix in neither of the two shapes ``parse_upload_key`` reads."""
 
 
 @dataclass(frozen=True)
 class UploadKey:
     user_id: str
     file_name: str
+    # Set for keys the image API hands out (one folder per upload); None for ``uploads/{user_id}/{file name}``.
+    upload_id: str | None = None
 
 
 def parse_upload_key(key: str) -> UploadKey:
+    """The owner and file name of an upload key, in either of its two shapes.
+
+    ``uploads/{user_id}/{file name}`` (uploaded straight to the bucket) or
+    ``uploads/{user_id}/{upload_id}/{file name}`` (the image API's presigned uploads, so two files
+    of the same name never share a key). Every part must be non-empty and none may be ``.`` or
+    ``..``; deeper folders are refused.
+    """
     if not key.startswith(UPLOAD_PREFIX):
         raise InvalidUploadKey(f"{key!r} is not under {UPLOAD_PREFIX}")
     parts = key[len(UPLOAD_PREFIX) :].split("/")
-    if len(parts) != 2 or not all(parts):
-        raise InvalidUploadKey(f"{key!r} is not {UPLOAD_PREFIX}{{user_id}}/{{file name}}")
-    user_id, file_name = parts
+    if len(parts) not in (2, 3) or not all(parts):
+        shapes = f"{UPLOAD_PREFIX}{{user_id}}/{{file name}} or {UPLOAD_PREFIX}{{user_id}}/{{upload_id}}/{{file name}}"
+        raise InvalidUploadKey(f"{key!r} is not {shapes}")
     # Rendition keys and local copies of them are paths: never let a part climb out of its folder.
-    if user_id in (".", "..") or file_name in (".", ".."):
-        raise InvalidUploadKey(f"{key!r} uses '.' or '..' as a user id or file name")
+    if any(part in (".", "..") for part in parts):
+        raise InvalidUploadKey(f"{key!r} uses '.' or '..' as a user id, upload id or file name")
+    if len(parts) == 3:
+        user_id, upload_id, file_name = parts
+        return UploadKey(user_id, file_name, upload_id)
+    user_id, file_name = parts
     return UploadKey(user_id, file_name)
+
+
+def upload_key(user_id: str, upload_id: str, file_name: str) -> str:
+    """The key the image API gives one upload: ``parse_upload_key`` reads it back."""
+    return f"{UPLOAD_PREFIX}{user_id}/{upload_id}/{file_name}"
 
 
 def image_id_for(key: str) -> str:
@@ -57,5 +78,10 @@ def version_token(version_id: str | None, sequencer: str) -> str:
     return hashlib.sha256(basis.encode()).hexdigest()[:32]
 
 
-def rendition_key(user_id: str, image_id: str, token: str, name: str, fmt: OutputFormat) -> str:
-    return f"{RENDITION_PREFIX}{user_id}/{image_id}/{token}/{name}.{fmt.extension}"
+def rendition_prefix(user_id: str, image_id: str) -> str:
+    """The folder that holds every rendition of every version of one upload."""
+    return f"{RENDITION_PREFIX}{user_id}/{image_id}/"
+
+
+def rendition_key(user_id: str, image_id: str, token: str, name: str, fmt: "OutputFormat") -> str:
+    return f"{rendition_prefix(user_id, image_id)}{token}/{name}.{fmt.extension}"

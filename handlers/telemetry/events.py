@@ -16,6 +16,16 @@ class LogEvent(StrEnum):
     REJECTED = "image.rejected"
     FAILED = "image.failed"
     SKIPPED = "image.skipped"
+    # The image API function's events (handlers.image_api): a request answered 500, an image deleted.
+    API_FAILED = "api.failed"
+    API_IMAGE_DELETED = "api.image_deleted"
+    # The cleanup function's events (handlers.cleanup_handler): the run's summary; an object version or
+    # delete marker S3 refused to delete; a metadata item still unprocessed after the last retry; a
+    # bucket or the table whose sweep an AWS error stopped. Every one but the summary is an ERROR line.
+    CLEANUP_COMPLETED = "cleanup.completed"
+    CLEANUP_DELETE_FAILED = "cleanup.delete_failed"
+    CLEANUP_ITEM_DELETE_FAILED = "cleanup.item_delete_failed"
+    CLEANUP_FAILED = "cleanup.failed"
 
 
 class Level(StrEnum):
@@ -50,6 +60,29 @@ FIELD_ERROR_TYPE: Final = "error_type"
 FIELD_ERROR_CODE: Final = "error_code"
 FIELD_DETAIL: Final = "detail"  # human-readable why, next to a machine-readable reason
 FIELD_ERROR_MESSAGE: Final = "error_message"
+
+# Fields the image API function adds.
+FIELD_API_REQUEST_ID: Final = "api_request_id"  # API Gateway's request id, the one a 500 tells the client
+FIELD_HTTP_METHOD: Final = "http_method"
+FIELD_RESOURCE: Final = "resource"  # the API Gateway resource path, e.g. /images/{id}
+FIELD_USER_ID: Final = "user_id"
+FIELD_VERSIONS_DELETED: Final = "versions_deleted"  # object versions and delete markers removed
+
+# Fields the cleanup function adds (its summary counts by bucket role, so a filter's path never
+# depends on a stack's bucket names).
+FIELD_CUTOFF: Final = "cutoff"  # ISO-8601 UTC: what was last modified (uploaded) before it was deleted
+FIELD_MAX_AGE_DAYS: Final = "max_age_days"
+FIELD_TABLE: Final = "table"
+FIELD_UPLOAD_BUCKET: Final = "upload_bucket"
+FIELD_PROCESSED_BUCKET: Final = "processed_bucket"
+FIELD_UPLOAD_VERSIONS_DELETED: Final = "upload_versions_deleted"
+FIELD_UPLOAD_DELETE_MARKERS_DELETED: Final = "upload_delete_markers_deleted"
+FIELD_PROCESSED_VERSIONS_DELETED: Final = "processed_versions_deleted"
+FIELD_PROCESSED_DELETE_MARKERS_DELETED: Final = "processed_delete_markers_deleted"
+FIELD_ITEMS_DELETED: Final = "items_deleted"
+FIELD_ITEMS_UNDATED: Final = "items_undated"  # items kept because they carry no readable upload time
+FIELD_ERRORS: Final = "errors"  # versions and items not deleted, plus parts an AWS error stopped
+FIELD_DELETE_MARKER: Final = "delete_marker"  # true when the version S3 refused is a delete marker
 
 # error_code values the alarms single out.
 ERROR_CODE_ACCESS_DENIED: Final = "AccessDenied"

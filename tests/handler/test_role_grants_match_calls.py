@@ -104,7 +104,8 @@ def protocol_operations(service: str) -> set[str]:
 
 
 def granted_actions() -> set[str]:
-    policy = evaluate_program("dev").one("aws:iam/rolePolicy:RolePolicy").inputs["policy"]
+    role_policy = evaluate_program("dev").one("aws:iam/rolePolicy:RolePolicy", "imagepipe-dev-image-processor-policy")
+    policy = role_policy.inputs["policy"]
     return {action for s in statements(policy).values() for action in s["Action"]}
 
 

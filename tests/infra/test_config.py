@@ -187,7 +187,7 @@ def test_dev_may_destroy_buckets_and_prod_may_not() -> None:
 def test_alarm_threshold_for_an_unknown_alarm_is_refused() -> None:
     error = error_for(alarmThresholds='{"error-rates": 5}')
     assert error.key == "alarmThresholds"
-    assert "has unknown alarm 'error-rates'; alarms with a threshold: concurrency," in str(error)
+    assert "has unknown alarm 'error-rates'; alarms with a threshold: api-4xx-spike, api-5xx-rate," in str(error)
 
 
 def test_negative_alarm_threshold_is_refused() -> None:
@@ -287,7 +287,7 @@ def test_an_unset_required_key_is_named_with_its_meaning_and_how_to_set_it(name:
 
 def test_unknown_key_message_lists_every_declared_key_alphabetically() -> None:
     known = ", ".join(sorted(k.name for k in KEYS))
-    assert known.startswith("abortMultipartDays, alarmThresholds, alertEmail, architecture, costCenter,")
+    assert known.startswith("abortMultipartDays, alarmThresholds, alertEmail, apiAuthorizer, apiCorsOrigins,")
     assert str(error_for(memoryMB="2048")) == f"imagepipe:memoryMB is not a known key; known keys: {known}"
 
 
@@ -413,3 +413,25 @@ def test_the_type_checker_refuses_a_key_whose_parser_does_not_return_its_fields_
     assert errors == expected, report
     assert 'expression has type "int | None", variable has type "int"' in report
     assert 'Missing positional argument "limit"' in report
+
+
+# --- the image API ---
+
+
+def test_api_authorizer_is_cognito_or_none() -> None:
+    assert str(error_for(apiAuthorizer="iam")) == "imagepipe:apiAuthorizer must be one of cognito, none, got 'iam'"
+
+
+def test_a_malformed_user_pool_id_is_refused() -> None:
+    assert "must be a Cognito user pool ID like eu-west-1_AbC123def, got 'pool-1'" in str(
+        error_for(apiUserPoolId="pool-1")
+    )
+
+
+def test_throttling_must_be_positive() -> None:
+    assert str(error_for(apiThrottleRate="0")) == "imagepipe:apiThrottleRate must be from 1 to 10000, got 0"
+
+
+def test_a_dev_stack_may_run_the_api_without_sign_in_and_with_any_origin() -> None:
+    config = parse_config({**MINIMAL, "apiAuthorizer": "none", "apiCorsOrigins": '["*"]'}, stack="dev")
+    assert (config.api.authorizer, config.api.cors_origins) == ("none", ("*",))

@@ -14,6 +14,13 @@ from offline.identity import alias_urns, deployed_path, make_urn, resource_input
 from offline.runtime import AliasSpec, Evaluation, RecordedResource
 from program.config import STACKS
 
+# Inputs AWS updates in place that later steps change on purpose (new widgets): not a replacement.
+UPDATED_IN_PLACE = {("aws:cloudwatch/dashboard:Dashboard", "dashboardBody")}
+
+
+def replacing_inputs(type_: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in inputs.items() if (type_, k) not in UPDATED_IN_PLACE}
+
 
 def deployed(stack: str) -> dict[str, dict[str, Any]]:
     document: dict[str, dict[str, Any]] = json.loads(deployed_path(stack).read_text())
@@ -49,7 +56,8 @@ def test_every_deployed_custom_resource_keeps_its_type_and_inputs(stack: str, re
         resource = now[urn]
         assert resource.custom, urn
         assert resource.type == urn.split("::")[2].split("$")[-1], urn
-        assert resource_inputs(resource) == old["inputs"], f"inputs of {urn} changed"
+        now_inputs = replacing_inputs(resource.type, resource_inputs(resource))
+        assert now_inputs == replacing_inputs(resource.type, old["inputs"]), f"inputs of {urn} changed"
 
 
 # --- the engine's alias rules, as offline.identity applies them ---

@@ -23,12 +23,20 @@ def processed(ev: Evaluation) -> RecordedResource:
     return b
 
 
+def processor(ev: Evaluation) -> RecordedResource:
+    return ev.one(FUNCTION, f"imagepipe-{ev.stack}-image-processor")
+
+
+def processor_logs(ev: Evaluation) -> RecordedResource:
+    return ev.one("aws:cloudwatch/logGroup:LogGroup", f"imagepipe-{ev.stack}-image-processor-logs")
+
+
 def function(ev: Evaluation) -> dict[str, Any]:
-    return ev.one(FUNCTION).inputs
+    return processor(ev).inputs
 
 
 def processor_statements(ev: Evaluation) -> dict[str, dict[str, Any]]:
-    return statements(ev.one(ROLE_POLICY).inputs["policy"])
+    return statements(ev.one(ROLE_POLICY, f"imagepipe-{ev.stack}-image-processor-policy").inputs["policy"])
 
 
 def test_upload_and_processed_buckets_are_two_secure_buckets(dev: Evaluation) -> None:
@@ -43,17 +51,17 @@ def test_only_the_upload_bucket_notifies_the_function(dev: Evaluation) -> None:
     (target,) = notification.inputs["lambdaFunctions"]
     assert target["events"] == ["s3:ObjectCreated:*"]
     assert target["filterPrefix"] == contract.UPLOAD_PREFIX == "uploads/"
-    assert target["lambdaFunctionArn"] == dev.one(FUNCTION).outputs["arn"]
+    assert target["lambdaFunctionArn"] == processor(dev).outputs["arn"]
 
 
 def test_notification_waits_for_the_invoke_permission(dev: Evaluation) -> None:
     notification = dev.one("aws:s3/bucketNotification:BucketNotification")
-    permission = dev.one("aws:lambda/permission:Permission")
+    permission = dev.one("aws:lambda/permission:Permission", "imagepipe-dev-image-processor-s3-invoke")
     assert permission.urn in notification.dependencies
 
 
 def test_s3_may_invoke_only_from_the_upload_bucket_of_this_account(dev: Evaluation) -> None:
-    permission = dev.one("aws:lambda/permission:Permission").inputs
+    permission = dev.one("aws:lambda/permission:Permission", "imagepipe-dev-image-processor-s3-invoke").inputs
     assert permission["action"] == "lambda:InvokeFunction"
     assert permission["principal"] == "s3.amazonaws.com"
     assert permission["sourceArn"] == uploads(dev).outputs["arn"]
@@ -90,11 +98,11 @@ def test_function_uses_the_pillow_layer_for_its_architecture(dev: Evaluation) ->
 
 
 def test_log_group_exists_before_the_function_with_retention_from_config(dev: Evaluation, prod: Evaluation) -> None:
-    log_group = dev.one("aws:cloudwatch/logGroup:LogGroup")
+    log_group = processor_logs(dev)
     assert log_group.inputs["name"] == function(dev)["loggingConfig"]["logGroup"]
-    assert log_group.urn in dev.one(FUNCTION).dependencies
+    assert log_group.urn in processor(dev).dependencies
     assert log_group.inputs["retentionInDays"] == 7
-    assert prod.one("aws:cloudwatch/logGroup:LogGroup").inputs["retentionInDays"] == 90
+    assert processor_logs(prod).inputs["retentionInDays"] == 90
 
 
 def test_environment_names_the_processed_bucket_table_and_renditions(dev: Evaluation) -> None:
@@ -135,7 +143,7 @@ def test_without_a_kms_key_each_service_encrypts_with_its_own_key_not_the_aws_ma
     assert [s.inputs["rules"][0]["applyServerSideEncryptionByDefault"] for s in sse] == [{"sseAlgorithm": "AES256"}] * 2
     queue = dev.one("aws:sqs/queue:Queue").inputs
     assert (queue.get("sqsManagedSseEnabled"), queue.get("kmsMasterKeyId")) == (True, None)
-    assert "kmsKeyId" not in dev.one("aws:cloudwatch/logGroup:LogGroup").inputs
+    assert "kmsKeyId" not in processor_logs(dev).inputs
 
 
 def test_metadata_table_indexes_one_users_uploads_by_time(dev: Evaluation) -> None:
@@ -154,7 +162,9 @@ def test_prod_table_is_protected_from_deletion(dev: Evaluation, prod: Evaluation
 
 
 def test_role_can_only_be_assumed_by_lambda(dev: Evaluation) -> None:
-    (trust,) = statements(dev.one("aws:iam/role:Role").inputs["assumeRolePolicy"]).values()
+    (trust,) = statements(
+        dev.one("aws:iam/role:Role", "imagepipe-dev-image-processor-role").inputs["assumeRolePolicy"]
+    ).values()
     assert trust["Principal"] == {"Service": "lambda.amazonaws.com"}
     assert trust["Action"] == ["sts:AssumeRole"]
 
@@ -174,7 +184,7 @@ def test_role_writes_and_tags_only_renditions_in_the_processed_bucket(dev: Evalu
 def test_role_writes_only_its_own_log_group(dev: Evaluation) -> None:
     logs = processor_statements(dev)["WriteOwnLogs"]
     assert logs["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
-    assert logs["Resource"] == [f"{dev.one('aws:cloudwatch/logGroup:LogGroup').outputs['arn']}:*"]
+    assert logs["Resource"] == [f"{processor_logs(dev).outputs['arn']}:*"]
 
 
 def test_role_uses_only_its_table_and_its_indexes(dev: Evaluation) -> None:
@@ -235,10 +245,10 @@ def test_kms_key_from_config_encrypts_table_queue_logs_and_buckets_and_the_role_
         "kmsKeyArn": key,
     }
     assert ev.one("aws:sqs/queue:Queue").inputs["kmsMasterKeyId"] == key
-    assert ev.one("aws:cloudwatch/logGroup:LogGroup").inputs["kmsKeyId"] == key
+    assert processor_logs(ev).inputs["kmsKeyId"] == key
     sse = ev.of_type("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
     assert {s.inputs["rules"][0]["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] for s in sse} == {key}
-    use = statements(ev.one(ROLE_POLICY).inputs["policy"])["UseDataKey"]
+    use = statements(ev.one(ROLE_POLICY, "imagepipe-prod-image-processor-policy").inputs["policy"])["UseDataKey"]
     assert use["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
     assert use["Resource"] == [key]
 

@@ -25,6 +25,8 @@ LAMBDA_METRICS = {
     "RecursiveInvocationsDropped",
 }
 SQS_METRICS = {"ApproximateNumberOfMessagesVisible"}
+# What API Gateway publishes per REST API stage.
+API_METRICS = {"Count", "4XXError", "5XXError", "Latency", "IntegrationLatency"}
 
 
 def alarms(ev: Evaluation) -> dict[str, dict[str, Any]]:
@@ -88,7 +90,7 @@ def test_filter_patterns_are_json_patterns_on_the_handler_fields() -> None:
 
 
 def test_one_metric_filter_per_catalogue_entry_on_the_function_log_group(dev: Evaluation) -> None:
-    log_group = dev.one("aws:cloudwatch/logGroup:LogGroup").inputs["name"]
+    log_group = dev.one("aws:cloudwatch/logGroup:LogGroup", "imagepipe-dev-image-processor-logs").inputs["name"]
     filters = {r.inputs["metricTransformation"]["name"]: r.inputs for r in dev.of_type(FILTER)}
     assert set(filters) == {m.name for m in LOG_METRICS}
     for metric in LOG_METRICS:
@@ -331,6 +333,8 @@ def test_dashboard_has_every_pipeline_health_widget(dev: Evaluation) -> None:
         "Success vs errors",
         "Processing time vs image size",
         "Failure queue depth",
+        "API requests and errors",
+        "API latency",
         "Recent errors (last 20 ERROR lines)",
     }
 
@@ -382,6 +386,9 @@ def test_every_widget_metric_is_one_something_emits(stack: str, request: pytest.
             assert row[2:4] == ["FunctionName", f"imagepipe-{stack}-image-processor"]
         elif namespace == "AWS/SQS":
             assert name in SQS_METRICS
+        elif namespace == "AWS/ApiGateway":
+            assert name in API_METRICS
+            assert row[2:6] == ["ApiName", f"imagepipe-{stack}-image-api", "Stage", "v1"]
         else:
             assert (namespace, name) in filtered, f"widget plots {namespace}/{name} but no metric filter emits it"
 
@@ -421,6 +428,7 @@ def test_components_have_the_package_type_tokens(prod: Evaluation) -> None:
     tokens = {r.type for r in prod.resources if not r.custom}
     assert tokens == {
         "imagepipe:index:ImagePipeline",
+        "imagepipe:index:ImageApi",
         "imagepipe:index:SecureBucket",
         "imagepipe:index:AlertingSNS",
         "imagepipe:index:PipelineMonitoring",
@@ -450,9 +458,10 @@ def test_prod_has_every_alarm_the_tiers_promise() -> None:
             "no-invocations",
             "too-few-successes",
             "recursive-invocations-dropped",
+            "api-5xx-rate",
         },
-        "performance": {"duration-p99", "throttles", "concurrency", "processing-time-p99"},
-        "log-alerts": {"lambda-errors", "s3-access-denied", "rejected-uploads"},
+        "performance": {"duration-p99", "throttles", "concurrency", "processing-time-p99", "api-latency-p99"},
+        "log-alerts": {"lambda-errors", "s3-access-denied", "rejected-uploads", "api-4xx-spike"},
     }
     assert {(spec.tier.value, spec.id) for spec in ALARMS} == {
         (tier, alarm) for tier, alarms_of_tier in expected.items() for alarm in alarms_of_tier
@@ -473,3 +482,40 @@ def test_alarm_metrics_are_the_ones_each_condition_names(prod: Evaluation) -> No
         alarm = by_name[f"imagepipe-prod-{suffix}"]
         assert (alarm["namespace"], alarm["metricName"]) == (namespace, metric)
         assert alarm.get("statistic", alarm.get("extendedStatistic")) == statistic
+
+
+# --- the image API's alarms and graphs ---
+
+
+def test_api_5xx_rate_is_server_errors_over_requests_of_the_stage(prod: Evaluation) -> None:
+    alarm = alarms(prod)["imagepipe-prod-api-5xx-rate-critical"]
+    queries = {q["id"]: q for q in alarm["metricQueries"]}
+    assert queries["result"]["expression"] == "IF(requests > 0, 100 * errors / requests, 0)"
+    assert (queries["errors"]["metric"]["metricName"], queries["requests"]["metric"]["metricName"]) == (
+        "5XXError",
+        "Count",
+    )
+    dimensions = {"ApiName": "imagepipe-prod-image-api", "Stage": "v1"}
+    assert queries["errors"]["metric"]["dimensions"] == dimensions
+    assert queries["errors"]["metric"]["namespace"] == "AWS/ApiGateway"
+    assert (alarm["threshold"], alarm["alarmActions"]) == (5, [topic_arn(prod, "critical")])
+
+
+def test_api_latency_p99_and_4xx_spike_watch_the_stage(prod: Evaluation) -> None:
+    latency = alarms(prod)["imagepipe-prod-api-latency-p99-performance"]
+    assert (latency["metricName"], latency["extendedStatistic"], latency["threshold"]) == ("Latency", "p99", 2000)
+    spike = alarms(prod)["imagepipe-prod-api-4xx-spike-log-alerts"]
+    assert (spike["metricName"], spike["statistic"], spike["threshold"]) == ("4XXError", "Sum", 50)
+    assert spike["dimensions"] == {"ApiName": "imagepipe-prod-image-api", "Stage": "v1"}
+    assert spike["alarmActions"] == [topic_arn(prod, "log-alerts")]
+
+
+def test_pipeline_without_an_api_gets_no_api_alarms_or_graphs() -> None:
+    from offline.example_program import evaluate_example
+
+    example = evaluate_example()
+    names = {r.inputs["name"] for r in example.of_type(ALARM)}
+    assert not any("api" in name for name in names)
+    body = json.loads(example.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"])
+    titles = {w["properties"].get("title") for w in body["widgets"]}
+    assert not titles & {"API requests and errors", "API latency"}

@@ -1,0 +1,500 @@
+"""ImageApi: a REST API for signed-in users to upload straight to S3, list, fetch and delete their images.
+
+API Gateway REST (not an HTTP API: only REST stages trace with X-Ray, and the seed's API was REST)
+with a Cognito user-pool authorizer on every route, in front of a Python function
+(`handlers.image_api.handler`) that shares the ImagePipeline's buckets and table. No image bytes pass
+through the API: POST /images answers with a presigned POST straight to the upload bucket.
+"""
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Final, NotRequired, TypedDict
+
+import pulumi
+import pulumi_aws as aws
+
+from components.function_defaults import ARCHITECTURE, LOG_RETENTION_DAYS
+from components.iam_documents import (
+    ApiResources,
+    api_gateway_logging_assume_role_policy,
+    api_policy,
+    lambda_assume_role_policy,
+)
+from components.lambda_code import LAMBDA_PYTHON, handler_code_archive
+from components.type_tokens import component_options, type_token
+from handlers import contract
+from layers.build import ARCHITECTURES
+
+if TYPE_CHECKING:
+    from components.image_pipeline import ImagePipeline
+
+RUNTIME: Final = f"python{LAMBDA_PYTHON}"
+STAGE: Final = "v1"
+# Defaults of ImageApiArgs.
+API_MEMORY_MB: Final = 256
+# API Gateway gives up on an integration after 29 s; the API's work is a few small AWS calls.
+API_TIMEOUT_SECONDS: Final = 10
+THROTTLE_RATE_LIMIT: Final = 50
+THROTTLE_BURST_LIMIT: Final = 100
+COGNITO: Final = "cognito"
+NO_AUTHORIZER: Final = "none"
+# Who every request is when a stack runs the API without an authorizer (never prod).
+ANONYMOUS_USER: Final = "anonymous"
+# One JSON object per request in the access log (API Gateway's $context variables).
+ACCESS_LOG_FORMAT: Final = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "ip": "$context.identity.sourceIp",
+        "caller": "$context.authorizer.claims.sub",
+        "requestTime": "$context.requestTime",
+        "httpMethod": "$context.httpMethod",
+        "resourcePath": "$context.resourcePath",
+        "status": "$context.status",
+        "protocol": "$context.protocol",
+        "responseLength": "$context.responseLength",
+        "latencyMs": "$context.responseLatency",
+        "integrationLatencyMs": "$context.integrationLatency",
+        "integrationError": "$context.integrationErrorMessage",
+    },
+    separators=(",", ":"),
+)
+# API Gateway's own refusals, in the API's error shape ({"error": code, "message": text}).
+GATEWAY_ERRORS: Final = {
+    "UNAUTHORIZED": ("unauthorized", "sign in: a valid Cognito ID token is required"),
+    "ACCESS_DENIED": ("unauthorized", "the token is not accepted for this API"),
+    "THROTTLED": ("throttled", "too many requests: slow down and retry"),
+    "REQUEST_TOO_LARGE": ("too_large", "the request body is too large"),
+    "DEFAULT_4XX": ("bad_request", "the request was refused"),
+    "DEFAULT_5XX": ("internal", "the API failed; retry later"),
+}
+
+
+class ImageApiArgs(TypedDict):
+    upload_bucket_name: pulumi.Input[str]
+    """The pipeline's upload bucket (ImagePipeline's upload_bucket_name)."""
+    upload_bucket_arn: pulumi.Input[str]
+    """Its ARN (ImagePipeline's upload_bucket_arn)."""
+    processed_bucket_name: pulumi.Input[str]
+    """The pipeline's processed bucket (ImagePipeline's processed_bucket_name)."""
+    processed_bucket_arn: pulumi.Input[str]
+    """Its ARN (ImagePipeline's processed_bucket_arn)."""
+    table_name: pulumi.Input[str]
+    """The pipeline's metadata table (ImagePipeline's table_name)."""
+    table_arn: pulumi.Input[str]
+    """Its ARN (ImagePipeline's table_arn)."""
+    name_prefix: NotRequired[str]
+    """Prefix of every child's name (`{prefix}-image-api`); default: the component's name."""
+    tags: NotRequired[dict[str, str]]
+    """Tags for every taggable child; none by default."""
+    authorizer: NotRequired[str]
+    """`cognito` (the default): every route needs a Cognito ID token; `none`: every caller is one anonymous user."""
+    user_pool_id: NotRequired[pulumi.Input[str]]
+    """An existing Cognito user pool to sign users in with; without it the component creates one."""
+    cors_origins: NotRequired[list[str]]
+    """Exact origins browsers may call the API from (`https://app.example.com`); none by default."""
+    throttle_rate_limit: NotRequired[float]
+    """Steady requests per second across the API; default 50."""
+    throttle_burst_limit: NotRequired[int]
+    """Requests allowed in a burst; default 100."""
+    max_object_bytes: NotRequired[int]
+    """Largest upload the API signs for: the pipeline's cap. Default 50 MiB."""
+    url_ttl_seconds: NotRequired[int]
+    """Seconds presigned upload and download URLs stay valid; default 300."""
+    architecture: NotRequired[str]
+    """`arm64` or `x86_64`: the image function's; default arm64."""
+    memory_mb: NotRequired[int]
+    """The API function's memory in MB; default 256."""
+    timeout_seconds: NotRequired[int]
+    """The API function's timeout (API Gateway stops waiting at 29 s); default 10."""
+    log_retention_days: NotRequired[int]
+    """Retention of the function's and the access log groups; default 7."""
+    tracing: NotRequired[bool]
+    """X-Ray tracing of the stage and the function; default false."""
+    kms_key_arn: NotRequired[pulumi.Input[str]]
+    """The pipeline's customer KMS key, if its buckets use one (for presigned URLs and the logs)."""
+    force_destroy: NotRequired[bool]
+    """Let `pulumi destroy` delete the created user pool and its users (disposable stacks); default false."""
+    manage_account_logging_role: NotRequired[bool]
+    """Set the API Gateway CloudWatch role access logs need (one per account and region); default true."""
+
+
+def serving(pipeline: "ImagePipeline") -> ImageApiArgs:
+    """The Args that put the API in front of a pipeline's buckets and table (Python callers)."""
+    return ImageApiArgs(
+        upload_bucket_name=pipeline.upload_bucket_name,
+        upload_bucket_arn=pipeline.upload_bucket_arn,
+        processed_bucket_name=pipeline.processed_bucket_name,
+        processed_bucket_arn=pipeline.processed_bucket_arn,
+        table_name=pipeline.table_name,
+        table_arn=pipeline.table_arn,
+    )
+
+
+def api_environment(args: ImageApiArgs, upload_bucket: str, processed_bucket: str, table: str) -> dict[str, str]:
+    """The API function's environment variables for these Args."""
+    environment = {
+        contract.ENV_UPLOAD_BUCKET: upload_bucket,
+        contract.ENV_PROCESSED_BUCKET: processed_bucket,
+        contract.ENV_METADATA_TABLE: table,
+        contract.ENV_MAX_OBJECT_BYTES: str(args.get("max_object_bytes", contract.DEFAULT_MAX_OBJECT_BYTES)),
+        contract.ENV_URL_TTL_SECONDS: str(args.get("url_ttl_seconds", contract.DEFAULT_URL_TTL_SECONDS)),
+        contract.ENV_CORS_ORIGINS: json.dumps(args.get("cors_origins", [])),
+    }
+    if authorizer_of(args) == NO_AUTHORIZER:
+        environment[contract.ENV_ANONYMOUS_USER] = ANONYMOUS_USER
+    return environment
+
+
+def authorizer_of(args: ImageApiArgs) -> str:
+    value = args.get("authorizer", COGNITO)
+    if value not in (COGNITO, NO_AUTHORIZER):
+        raise ValueError(f"authorizer must be {COGNITO} or {NO_AUTHORIZER}, got {value!r}")
+    return value
+
+
+class ImageApi(pulumi.ComponentResource):
+    """REST API for signed-in users' images: presigned uploads, list, fetch and delete, with access logs."""
+
+    api_url: pulumi.Output[str]
+    """Base URL of the stage: `{api_url}/images`."""
+    api_name: pulumi.Output[str]
+    """The REST API's name (the ApiName dimension of its metrics)."""
+    stage_name: pulumi.Output[str]
+    """The stage (the Stage dimension of its metrics)."""
+    function_name: pulumi.Output[str]
+    """The API function."""
+    access_log_group_name: pulumi.Output[str]
+    """JSON access logs, one line per request."""
+    user_pool_id: pulumi.Output[str]
+    """The Cognito user pool that signs callers in; empty without an authorizer."""
+    user_pool_client_id: pulumi.Output[str]
+    """The app client of the created pool; empty when the pool was given or there is no authorizer."""
+
+    def __init__(self, name: str, args: ImageApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(type_token(ImageApi), name, None, component_options(ImageApi, opts))
+        self._args = args
+        self._prefix = args.get("name_prefix", name)
+        self._tags = dict(args.get("tags", {}))
+        self._kms = args.get("kms_key_arn")
+        self._authorizer = authorizer_of(args)
+        architecture = args.get("architecture", ARCHITECTURE)
+        if architecture not in ARCHITECTURES:
+            raise ValueError(f"architecture must be one of {', '.join(ARCHITECTURES)}, got {architecture!r}")
+        origins = args.get("cors_origins", [])
+        if "*" in origins:
+            raise ValueError("cors_origins must list exact origins, not '*': the API answers signed-in users only")
+        child = pulumi.ResourceOptions(parent=self)
+        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+
+        pool_arn = self._user_pool(region, child)
+        self.function_log_group = self._log_group(
+            "image-api-logs", f"/aws/lambda/{self._child_name('image-api')}", child
+        )
+        role_policy, role = self._execution_role(child)
+        self.function = self._function(architecture, role, role_policy, child)
+        self.rest_api = aws.apigateway.RestApi(
+            self._child_name("image-api"),
+            name=self._child_name("image-api"),
+            description="Signed-in users' images: presigned uploads, list, fetch, delete",
+            endpoint_configuration=aws.apigateway.RestApiEndpointConfigurationArgs(types="REGIONAL"),
+            tags=self._tags,
+            opts=child,
+        )
+        authorizer = self._cognito_authorizer(pool_arn, child)
+        routes = self._routes(authorizer, child)
+        self._gateway_errors(child)
+        permission = aws.lambda_.Permission(
+            self._child_name("image-api-invoke"),
+            action="lambda:InvokeFunction",
+            function=self.function.name,
+            principal="apigateway.amazonaws.com",
+            source_arn=self.rest_api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
+            opts=child,
+        )
+        self.stage = self._stage(routes, permission, child)
+
+        self.api_url = self.stage.invoke_url
+        self.api_name = self.rest_api.name
+        self.stage_name = self.stage.stage_name
+        self.function_name = self.function.name
+        self.access_log_group_name = self.access_log_group.name
+        self.register_outputs(
+            {
+                "api_url": self.api_url,
+                "api_name": self.api_name,
+                "stage_name": self.stage_name,
+                "function_name": self.function_name,
+                "access_log_group_name": self.access_log_group_name,
+                "user_pool_id": self.user_pool_id,
+                "user_pool_client_id": self.user_pool_client_id,
+            }
+        )
+
+    def _child_name(self, *parts: str) -> str:
+        return "-".join((self._prefix, *parts))
+
+    def _user_pool(self, region: pulumi.Output[str], opts: pulumi.ResourceOptions) -> pulumi.Output[str] | None:
+        """The pool's ARN (None without an authorizer); sets user_pool_id and user_pool_client_id."""
+        self.user_pool_client_id = pulumi.Output.from_input("")
+        if self._authorizer == NO_AUTHORIZER:
+            self.user_pool_id = pulumi.Output.from_input("")
+            return None
+        given = self._args.get("user_pool_id")
+        if given is not None:
+            self.user_pool_id = pulumi.Output.from_input(given)
+            account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+            return pulumi.Output.all(region, account, given).apply(
+                lambda v: f"arn:aws:cognito-idp:{v[0]}:{v[1]}:userpool/{v[2]}"
+            )
+        pool = aws.cognito.UserPool(
+            self._child_name("users"),
+            name=self._child_name("users"),
+            username_attributes=["email"],
+            auto_verified_attributes=["email"],
+            password_policy=aws.cognito.UserPoolPasswordPolicyArgs(
+                minimum_length=12,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_numbers=True,
+                require_symbols=False,
+                temporary_password_validity_days=3,
+            ),
+            mfa_configuration="OPTIONAL",
+            software_token_mfa_configuration=aws.cognito.UserPoolSoftwareTokenMfaConfigurationArgs(enabled=True),
+            account_recovery_setting=aws.cognito.UserPoolAccountRecoverySettingArgs(
+                recovery_mechanisms=[
+                    aws.cognito.UserPoolAccountRecoverySettingRecoveryMechanismArgs(name="verified_email", priority=1)
+                ]
+            ),
+            # The pool is every user's account: only disposable stacks may delete it.
+            deletion_protection="INACTIVE" if self._args.get("force_destroy", False) else "ACTIVE",
+            tags=self._tags,
+            opts=opts,
+        )
+        client = aws.cognito.UserPoolClient(
+            self._child_name("api-client"),
+            name=self._child_name("api-client"),
+            user_pool_id=pool.id,
+            # A public client (browser or app): no secret; SRP sign-in, refresh tokens.
+            generate_secret=False,
+            explicit_auth_flows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            prevent_user_existence_errors="ENABLED",
+            enable_token_revocation=True,
+            id_token_validity=60,
+            access_token_validity=60,
+            refresh_token_validity=30,
+            token_validity_units=aws.cognito.UserPoolClientTokenValidityUnitsArgs(
+                id_token="minutes", access_token="minutes", refresh_token="days"
+            ),
+            opts=opts,
+        )
+        self.user_pool_id = pool.id
+        self.user_pool_client_id = client.id
+        return pool.arn
+
+    def _log_group(self, logical: str, name: str, opts: pulumi.ResourceOptions) -> aws.cloudwatch.LogGroup:
+        return aws.cloudwatch.LogGroup(
+            self._child_name(logical),
+            name=name,
+            retention_in_days=self._args.get("log_retention_days", LOG_RETENTION_DAYS),
+            kms_key_id=self._kms,
+            tags=self._tags,
+            opts=opts,
+        )
+
+    def _execution_role(self, opts: pulumi.ResourceOptions) -> tuple[aws.iam.RolePolicy, aws.iam.Role]:
+        a = self._args
+        role = aws.iam.Role(
+            self._child_name("image-api-role"),
+            assume_role_policy=json.dumps(lambda_assume_role_policy()),
+            tags=self._tags,
+            opts=opts,
+        )
+        tracing = a.get("tracing", False)
+        policy = pulumi.Output.all(
+            a["upload_bucket_arn"], a["processed_bucket_arn"], a["table_arn"], self.function_log_group.arn, self._kms
+        ).apply(
+            lambda v: json.dumps(
+                api_policy(
+                    ApiResources(
+                        upload_bucket_arn=v[0],
+                        processed_bucket_arn=v[1],
+                        table_arn=v[2],
+                        log_group_arn=v[3],
+                        kms_key_arn=v[4],
+                        tracing=tracing,
+                    )
+                )
+            )
+        )
+        role_policy = aws.iam.RolePolicy(self._child_name("image-api-policy"), role=role.id, policy=policy, opts=opts)
+        return role_policy, role
+
+    def _function(
+        self, architecture: str, role: aws.iam.Role, role_policy: aws.iam.RolePolicy, opts: pulumi.ResourceOptions
+    ) -> aws.lambda_.Function:
+        a = self._args
+        name = self._child_name("image-api")
+        environment = pulumi.Output.all(a["upload_bucket_name"], a["processed_bucket_name"], a["table_name"]).apply(
+            lambda v: api_environment(a, v[0], v[1], v[2])
+        )
+        return aws.lambda_.Function(
+            name,
+            name=name,
+            runtime=RUNTIME,
+            handler=contract.API_HANDLER,
+            code=handler_code_archive(),
+            role=role.arn,
+            memory_size=a.get("memory_mb", API_MEMORY_MB),
+            timeout=a.get("timeout_seconds", API_TIMEOUT_SECONDS),
+            architectures=[architecture],
+            environment=aws.lambda_.FunctionEnvironmentArgs(variables=environment),
+            logging_config=aws.lambda_.FunctionLoggingConfigArgs(
+                log_format="JSON",
+                log_group=self.function_log_group.name,
+                application_log_level="INFO",
+                system_log_level="WARN",
+            ),
+            tracing_config=aws.lambda_.FunctionTracingConfigArgs(
+                mode="Active" if a.get("tracing", False) else "PassThrough"
+            ),
+            tags=self._tags,
+            opts=pulumi.ResourceOptions.merge(
+                opts, pulumi.ResourceOptions(depends_on=[self.function_log_group, role_policy])
+            ),
+        )
+
+    def _cognito_authorizer(
+        self, pool_arn: pulumi.Output[str] | None, opts: pulumi.ResourceOptions
+    ) -> aws.apigateway.Authorizer | None:
+        if pool_arn is None:
+            return None
+        return aws.apigateway.Authorizer(
+            self._child_name("image-api-cognito"),
+            name=self._child_name("cognito"),
+            rest_api=self.rest_api.id,
+            type="COGNITO_USER_POOLS",
+            provider_arns=[pool_arn],
+            identity_source="method.request.header.Authorization",
+            opts=opts,
+        )
+
+    def _routes(
+        self, authorizer: aws.apigateway.Authorizer | None, opts: pulumi.ResourceOptions
+    ) -> list[pulumi.Resource]:
+        """/images and /images/{id}: ANY behind the authorizer (the function answers 405 for a wrong
+        method), OPTIONS without it (browsers send preflights without credentials)."""
+        images = aws.apigateway.Resource(
+            self._child_name("images"),
+            rest_api=self.rest_api.id,
+            parent_id=self.rest_api.root_resource_id,
+            path_part=contract.API_IMAGES_PATH.strip("/"),
+            opts=opts,
+        )
+        image = aws.apigateway.Resource(
+            self._child_name("image"),
+            rest_api=self.rest_api.id,
+            parent_id=images.id,
+            path_part=f"{{{contract.API_IMAGE_ID_PARAM}}}",
+            opts=opts,
+        )
+        created: list[pulumi.Resource] = []
+        for label, resource in (("images", images), ("image", image)):
+            for method in ("ANY", "OPTIONS"):
+                guarded = method != "OPTIONS" and authorizer is not None
+                route = aws.apigateway.Method(
+                    self._child_name(label, method.lower()),
+                    rest_api=self.rest_api.id,
+                    resource_id=resource.id,
+                    http_method=method,
+                    authorization="COGNITO_USER_POOLS" if guarded else "NONE",
+                    authorizer_id=authorizer.id if guarded and authorizer is not None else None,
+                    opts=opts,
+                )
+                integration = aws.apigateway.Integration(
+                    self._child_name(label, method.lower(), "integration"),
+                    rest_api=self.rest_api.id,
+                    resource_id=resource.id,
+                    http_method=route.http_method,
+                    type="AWS_PROXY",
+                    integration_http_method="POST",
+                    uri=self.function.invoke_arn,
+                    opts=opts,
+                )
+                created += [route, integration]
+        return created
+
+    def _gateway_errors(self, opts: pulumi.ResourceOptions) -> None:
+        for response_type, (code, message) in GATEWAY_ERRORS.items():
+            aws.apigateway.Response(
+                self._child_name("image-api", response_type.lower().replace("_", "-")),
+                rest_api_id=self.rest_api.id,
+                response_type=response_type,
+                response_templates={"application/json": json.dumps({"error": code, "message": message})},
+                opts=opts,
+            )
+
+    def _stage(
+        self, routes: list[pulumi.Resource], permission: aws.lambda_.Permission, opts: pulumi.ResourceOptions
+    ) -> aws.apigateway.Stage:
+        a = self._args
+        # A deployment is a snapshot of the routes: redeploy when they, the function or the authorizer change.
+        fingerprint = hashlib.sha256(
+            json.dumps([contract.API_IMAGES_PATH, contract.API_IMAGE_PATH, self._authorizer]).encode()
+        ).hexdigest()
+        deployment = aws.apigateway.Deployment(
+            self._child_name("image-api-deployment"),
+            rest_api=self.rest_api.id,
+            triggers={"routes": fingerprint, "function": self.function.invoke_arn},
+            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[*routes, permission])),
+        )
+        self.access_log_group = self._log_group(
+            "image-api-access-logs", f"/aws/apigateway/{self._child_name('image-api')}", opts
+        )
+        depends: list[pulumi.Resource] = []
+        if a.get("manage_account_logging_role", True):
+            depends.append(self._account_logging_role(opts))
+        stage = aws.apigateway.Stage(
+            self._child_name("image-api-stage"),
+            rest_api=self.rest_api.id,
+            deployment=deployment.id,
+            stage_name=STAGE,
+            xray_tracing_enabled=a.get("tracing", False),
+            access_log_settings=aws.apigateway.StageAccessLogSettingsArgs(
+                destination_arn=self.access_log_group.arn, format=ACCESS_LOG_FORMAT
+            ),
+            tags=self._tags,
+            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=depends)),
+        )
+        aws.apigateway.MethodSettings(
+            self._child_name("image-api-throttling"),
+            rest_api=self.rest_api.id,
+            stage_name=stage.stage_name,
+            method_path="*/*",
+            settings=aws.apigateway.MethodSettingsSettingsArgs(
+                throttling_rate_limit=a.get("throttle_rate_limit", THROTTLE_RATE_LIMIT),
+                throttling_burst_limit=a.get("throttle_burst_limit", THROTTLE_BURST_LIMIT),
+                metrics_enabled=True,
+                # Execution logs would copy request bodies into CloudWatch; the access log is enough.
+                logging_level="OFF",
+                data_trace_enabled=False,
+            ),
+            opts=opts,
+        )
+        return stage
+
+    def _account_logging_role(self, opts: pulumi.ResourceOptions) -> aws.apigateway.Account:
+        """API Gateway writes access logs only once the region's account settings name a role."""
+        role = aws.iam.Role(
+            self._child_name("apigateway-logging-role"),
+            assume_role_policy=json.dumps(api_gateway_logging_assume_role_policy()),
+            tags=self._tags,
+            opts=opts,
+        )
+        aws.iam.RolePolicyAttachment(
+            self._child_name("apigateway-logging-policy"),
+            role=role.name,
+            policy_arn="arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
+            opts=opts,
+        )
+        return aws.apigateway.Account(self._child_name("apigateway-account"), cloudwatch_role_arn=role.arn, opts=opts)
