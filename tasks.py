@@ -6,6 +6,7 @@
     python3 tasks.py plan [dev|prod]   print and write the offline plan of a stack
     python3 tasks.py snapshots   regenerate the golden plan snapshots in tests/snapshots/
     python3 tasks.py bench       rendition benchmark against a naive baseline
+    python3 tasks.py bench-api   the image API's cold import and warm request latency
     python3 tasks.py layer       build (or reuse) the Pillow Lambda layer zips
 
 Each command first makes sure ``.venv`` exists and holds requirements-dev.txt (re-installed

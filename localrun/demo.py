@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from components.image_api import ImageApiArgs, api_environment
 from components.image_pipeline import function_environment
 from components.naming import Naming
 from emulated_aws.environment import REGION, patched_environ
@@ -31,18 +32,20 @@ from emulated_aws.provisioning import create_failure_queue, create_metadata_tabl
 from emulated_aws.s3_events import S3Event, Sequencers, object_created_record, s3_event, s3_test_event
 from emulated_aws.server import LocalAws, local_aws
 from handlers import contract
+from handlers.api.clients import reset_api_clients
 from handlers.edge.keys import image_id_for
 from handlers.edge.metadata import decode_item
 from handlers.image_processor import handler, reset_aws_clients
 from handlers.telemetry.logger import ROOT_LOGGER_NAME
 from localrun import contact_sheet
+from localrun.api_tour import run_tour
 from localrun.log_capture import captured_stdout_lines
 from localrun.metrics_report import read_metrics, render_metrics
 from localrun.output_folder import NotDemoFolder, claim_output_folder
 from localrun.results import DemoReport, ImageResult
 from localrun.samples import samples
 from program.config import ROOT, ConfigError, StackConfig, load_stack_file
-from program.stack_args import naming, pipeline_args
+from program.stack_args import api_args, naming, pipeline_args
 
 DEMO_USER = "demo-user"
 # Inside the repository and ignored by git: the demo's own, emptied even without the marker.
@@ -83,8 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             reset_aws_clients()
             try:
                 results, redelivered_unchanged = _run(aws, resources, config, args.out)
+                with patched_environ(_api_environment(config, resources)):
+                    reset_api_clients()
+                    tour = run_tour(aws, resources.upload_bucket, lambda key: _process(aws, resources, config, key))
             finally:
                 reset_aws_clients()
+                reset_api_clients()
 
     report = DemoReport(
         stack=config.stack,
@@ -96,12 +103,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     _print_summary(report.results, report.redelivered_unchanged, args.out)
     print()
+    print("one image through the image API (Cognito sign-in, presigned upload, processing, GET, DELETE):")
+    for line in tour.steps:
+        print(f"  {line}")
+    print(f"  versions of the original left after DELETE: {tour.versions_left}")
+    print()
     print(render_metrics(report.metrics, report.metric_namespace))
     sheet = args.out / contact_sheet.FILE_NAME
     sheet.write_text(contact_sheet.render_contact_sheet(report, args.out.resolve()), encoding="utf-8")
     print()
     print(f"open {sheet} to see each sample's outcome and renditions, and these metrics")
-    return 0 if report.as_expected else 1
+    return 0 if report.as_expected and tour.as_expected else 1
 
 
 def _provision(aws: LocalAws, naming: Naming) -> Resources:
@@ -165,6 +177,35 @@ def _run(aws: LocalAws, resources: Resources, config: StackConfig, out: Path) ->
     before = item(results[0].key)
     invoke(events[0])
     return results, item(results[0].key) == before
+
+
+def _api_environment(config: StackConfig, resources: Resources) -> dict[str, str]:
+    """The API function's environment, from the same Args the stack's ImageApi gets."""
+    buckets = {"upload": resources.upload_bucket, "processed": resources.processed_bucket}
+    served = ImageApiArgs(
+        upload_bucket_name=buckets["upload"],
+        upload_bucket_arn=f"arn:aws:s3:::{buckets['upload']}",
+        processed_bucket_name=buckets["processed"],
+        processed_bucket_arn=f"arn:aws:s3:::{buckets['processed']}",
+        table_name=resources.table,
+        table_arn=f"arn:aws:dynamodb:{REGION}:000000000000:table/{resources.table}",
+    )
+    return api_environment(api_args(config, served), buckets["upload"], buckets["processed"], resources.table)
+
+
+def _process(aws: LocalAws, resources: Resources, config: StackConfig, key: str) -> None:
+    """The image processor on the ObjectCreated event S3 sends for the object now at ``key``."""
+    head = aws.client("s3").head_object(Bucket=resources.upload_bucket, Key=key)
+    record = object_created_record(
+        resources.upload_bucket,
+        key,
+        size=int(head["ContentLength"]),
+        sequencer=Sequencers().next(),
+        version_id=head["VersionId"],
+        event_time=datetime.now(UTC),
+        region=REGION,
+    )
+    handler(s3_event(record), LocalLambdaContext(timeout_ms=config.function.timeout_s * 1000))
 
 
 def _copy_renditions(s3: Any, bucket: str, renditions: list[dict[str, Any]], out: Path) -> tuple[Path, ...]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from emulated_aws.api_gateway import USER, ProxyEvent
 from emulated_aws.lambda_context import FrozenLambdaContext
 from handlers import contract
 from handlers.contract import ImageStatus
@@ -18,7 +19,6 @@ from handlers.edge.metadata import ImageRecord, StoredRendition
 from handlers.image_api import handler
 from handlers.imaging.renditions import OutputFormat
 from handlers.timestamps import iso_utc
-from tests.api.proxy_events import USER, ProxyEvent
 from tests.handler.deployment import PROCESSED_BUCKET, TABLE, UPLOAD_BUCKET, Deployment
 
 # What each answer's request id and Lambda's request id are in these tests.

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from emulated_aws.api_gateway import USER, delete_image, list_images
 from handlers.api.clients import api_clients
 from handlers.edge.keys import rendition_prefix
 from handlers.telemetry.events import (
@@ -25,7 +26,6 @@ from handlers.telemetry.events import (
 )
 from tests.api.api_deployment import LAMBDA_REQUEST_ID, call, item, seed_image, versions
 from tests.api.conftest import LogLines
-from tests.api.proxy_events import USER, delete_image, list_images
 from tests.handler.deployment import PROCESSED_BUCKET, UPLOAD_BUCKET, Deployment
 
 API_REQUEST_ID = "a1b2c3d4-api-gateway"

@@ -2,10 +2,10 @@
 
 import pytest
 
+from emulated_aws.api_gateway import get_image, list_images, post_images, proxy_event, upload_request
 from handlers import contract
 from handlers.api.identity import MAX_USER_ID_CHARS
 from tests.api.api_deployment import call
-from tests.api.proxy_events import get_image, list_images, post_images, proxy_event, upload_request
 from tests.handler.deployment import Deployment
 
 SOME_ID = "6f0c1d2e-7a4b-5c3d-9e8f-a1b2c3d4e5f6"

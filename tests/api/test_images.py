@@ -4,6 +4,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from emulated_aws.api_gateway import OTHER_USER, USER, delete_image, get_image
 from emulated_aws.environment import REGION
 from handlers import contract
 from handlers.contract import ImageStatus
@@ -18,7 +19,6 @@ from handlers.telemetry.events import (
 )
 from tests.api.api_deployment import call, item, object_keys, seed_image, versions
 from tests.api.conftest import LogLines
-from tests.api.proxy_events import OTHER_USER, USER, delete_image, get_image
 from tests.handler.deployment import PROCESSED_BUCKET, TABLE, UPLOAD_BUCKET, Deployment
 
 MISSING_ID = "6f0c1d2e-7a4b-5c3d-9e8f-a1b2c3d4e5f6"

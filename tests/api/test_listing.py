@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from emulated_aws.api_gateway import OTHER_USER, USER, list_images
 from handlers.contract import ImageStatus
 from tests.api.api_deployment import FIRST_UPLOAD, SeededImage, call, seed_image
-from tests.api.proxy_events import OTHER_USER, USER, list_images
 from tests.handler.deployment import Deployment
 
 SUMMARY_FIELDS = {"image_id", "file_name", "status", "uploaded_at", "size_bytes", "format", "width", "height"}

@@ -17,12 +17,7 @@ from typing import Any
 
 import pytest
 
-from emulated_aws.environment import REGION
-from handlers import contract
-from handlers.api.clients import AWS_OPERATIONS, DynamoDbApi, S3Api, api_clients
-from handlers.contract import ImageStatus
-from tests.api.api_deployment import call, seed_image
-from tests.api.proxy_events import (
+from emulated_aws.api_gateway import (
     OTHER_USER,
     delete_image,
     get_image,
@@ -32,6 +27,11 @@ from tests.api.proxy_events import (
     proxy_event,
     upload_request,
 )
+from emulated_aws.environment import REGION
+from handlers import contract
+from handlers.api.clients import AWS_OPERATIONS, DynamoDbApi, S3Api, api_clients
+from handlers.contract import ImageStatus
+from tests.api.api_deployment import call, seed_image
 from tests.handler.deployment import PROCESSED_BUCKET, TABLE, UPLOAD_BUCKET, Deployment
 from tests.infra.policy_reading import statements
 

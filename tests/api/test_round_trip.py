@@ -14,9 +14,9 @@ from typing import Any
 
 import requests
 
+from emulated_aws.api_gateway import USER, delete_image, get_image, list_images, post_images, upload_request
 from handlers.edge.keys import rendition_prefix
 from tests.api.api_deployment import call, item, versions
-from tests.api.proxy_events import USER, delete_image, get_image, list_images, post_images, upload_request
 from tests.handler import images
 from tests.handler.deployment import PROCESSED_BUCKET, UPLOAD_BUCKET, Deployment, Upload
 

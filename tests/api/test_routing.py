@@ -4,9 +4,9 @@ import json
 
 import pytest
 
+from emulated_aws.api_gateway import list_images, preflight, proxy_event
 from handlers import contract
 from tests.api.api_deployment import LAMBDA_REQUEST_ID, call
-from tests.api.proxy_events import list_images, preflight, proxy_event
 from tests.handler.deployment import Deployment
 
 APP = "https://app.example.com"

@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from emulated_aws.api_gateway import USER, post_images, upload_request
 from emulated_aws.environment import REGION
 from handlers import contract
 from handlers.edge.keys import image_id_for, parse_upload_key
 from tests.api.api_deployment import call
-from tests.api.proxy_events import USER, post_images, upload_request
 from tests.handler.deployment import UPLOAD_BUCKET, Deployment
 
 UPLOAD_ID = re.compile(r"[0-9a-f]{32}")

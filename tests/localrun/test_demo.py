@@ -22,6 +22,8 @@ from localrun.samples import Sample, samples
 from tests.localrun.page import Page, read_page
 from tests.localrun.scene import is_grass, is_sky, read_scene
 
+# The image the API tour takes through the pipeline besides the samples.
+API_TOUR_IMAGES = 1
 # What an earlier run left in the output folder; this run must not show or keep any of it.
 STALE = ("renditions/demo-user/0ld-image/0ld-version/preview.jpg", "notes-from-an-earlier-run.txt")
 
@@ -119,7 +121,8 @@ def test_unknown_stack_is_an_error_not_a_traceback(tmp_path: Path, capsys: pytes
 
 def test_demo_prints_the_metrics_the_filters_would_record_from_its_log_lines(demo: DemoRun) -> None:
     # WHEN the demo has run, THEN its metrics section counts what the summary shows happened
-    completed = sum(1 for s in demo.samples if s.expected == ImageStatus.COMPLETED)
+    # (and the image the API tour uploads, processes and deletes)
+    completed = sum(1 for s in demo.samples if s.expected == ImageStatus.COMPLETED) + API_TOUR_IMAGES
     rejected = sum(1 for s in demo.samples if s.expected == ImageStatus.REJECTED)
     assert demo.printed_metric("SuccessfulProcesses") == str(completed)
     assert demo.printed_metric("RejectedUploads") == str(rejected)
@@ -222,5 +225,22 @@ def test_contact_sheet_holds_the_metrics_table_the_terminal_prints(demo: DemoRun
     for (name, unit, recorded, pattern), metric in zip(rows, LOG_METRICS, strict=True):
         assert (unit, pattern) == (metric.unit.value, metric.filter_pattern)
         assert recorded == demo.printed_metric(name)
-    completed = sum(1 for s in demo.samples if s.expected == ImageStatus.COMPLETED)
+    completed = sum(1 for s in demo.samples if s.expected == ImageStatus.COMPLETED) + API_TOUR_IMAGES
     assert {row[0]: row[2] for row in rows}["SuccessfulProcesses"] == str(completed)
+
+
+def test_demo_takes_one_image_through_the_image_api_and_deletes_it(demo: DemoRun) -> None:
+    tour = demo.output.split("one image through the image API", 1)[1].splitlines()[1:10]
+    answers = [(line[2:24].strip(), line[25:28]) for line in tour[:8]]
+    assert answers == [
+        ("sign in (Cognito)", "200"),
+        ("POST /images", "201"),
+        ("POST to S3 (form)", "204"),
+        ("GET /images/{id}", "200"),
+        ("GET rendition URL", "200"),
+        ("GET /images", "200"),
+        ("DELETE /images/{id}", "204"),
+        ("GET /images/{id}", "404"),
+    ]
+    assert "signature checked" in tour[0]
+    assert tour[8].strip() == "versions of the original left after DELETE: 0"

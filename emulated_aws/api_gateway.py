@@ -1,4 +1,4 @@
-"""API Gateway REST proxy events (payload format 1.0) as API Gateway hands them to the API function.
+"""API Gateway REST proxy events (payload format 1.0) as API Gateway hands them to the API function (tests, demo).
 
 With a Cognito user pool authorizer, API Gateway puts the verified token's claims under
 ``requestContext.authorizer.claims``; a route without an authorizer (OPTIONS) has no ``authorizer``.
