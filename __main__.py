@@ -1,7 +1,10 @@
-"""The imagepipe Pulumi program: config, pipeline, API, alerting, monitoring, exports. Nothing else happens here."""
+"""The imagepipe Pulumi program: config, compliance, pipeline, API, alerting, monitoring, exports."""
 
 import pulumi
 
+from components.compliance.access_roles import AccessRoles
+from components.compliance.keys import ComplianceKeys
+from components.compliance.network import PrivateNetwork
 from components.image_api import ImageApi, serving
 from components.image_pipeline import ImagePipeline
 from components.monitoring.alerting_sns import AlertingSNS
@@ -9,13 +12,30 @@ from components.monitoring.catalogue import Tier
 from components.monitoring.pipeline_monitoring import PipelineMonitoring, watching
 from handlers import contract
 from program.config import load_config
-from program.stack_args import alerting_args, api_args, monitoring_args, naming, pipeline_args
+from program.stack_args import (
+    Protection,
+    access_roles_args,
+    alerting_args,
+    api_args,
+    compliance_keys_args,
+    monitoring_args,
+    naming,
+    network_args,
+    pipeline_args,
+)
 
 config = load_config()
 names = naming(config)
 
-pipeline = ImagePipeline(names.prefix, pipeline_args(config))
-api = ImageApi(names.name("api"), api_args(config, serving(pipeline)))
+protection = None
+if config.compliance.enabled:
+    keys = ComplianceKeys(names.name("keys"), compliance_keys_args(config))
+    protection = Protection(keys, PrivateNetwork(names.name("network"), network_args(config, keys)))
+
+pipeline = ImagePipeline(names.prefix, pipeline_args(config, protection))
+api = ImageApi(names.name("api"), api_args(config, serving(pipeline), protection))
+if protection is not None:
+    AccessRoles(names.name("access"), access_roles_args(config, pipeline, api, protection))
 alerting = AlertingSNS(names.name("alerting"), alerting_args(config))
 monitoring = PipelineMonitoring(names.name("monitoring"), monitoring_args(config, watching(pipeline, alerting, api)))
 

@@ -8,6 +8,9 @@ from typing import Final
 
 import pulumi
 
+from components.compliance.access_roles import AccessRoles
+from components.compliance.keys import ComplianceKeys
+from components.compliance.network import PrivateNetwork
 from components.image_api import ImageApi
 from components.image_pipeline import ImagePipeline
 from components.monitoring.alarms import Alarms
@@ -26,4 +29,7 @@ COMPONENTS: Final[tuple[type[pulumi.ComponentResource], ...]] = (
     MetricFilters,
     Alarms,
     Dashboard,
+    ComplianceKeys,
+    PrivateNetwork,
+    AccessRoles,
 )

@@ -48,6 +48,7 @@ class ProcessorResources:
     failure_queue_arn: str
     kms_key_arn: str | None
     tracing: bool
+    in_vpc: bool = False
 
 
 def processor_policy(r: ProcessorResources) -> PolicyDocument:
@@ -112,6 +113,8 @@ def processor_policy(r: ProcessorResources) -> PolicyDocument:
         )
     if r.tracing:
         statements.append(_xray_statement())
+    if r.in_vpc:
+        statements.append(_vpc_networking_statement())
     return {"Version": "2012-10-17", "Statement": statements}
 
 
@@ -125,6 +128,7 @@ class ApiResources:
     log_group_arn: str
     kms_key_arn: str | None
     tracing: bool
+    in_vpc: bool = False
 
 
 def api_policy(r: ApiResources) -> PolicyDocument:
@@ -194,6 +198,8 @@ def api_policy(r: ApiResources) -> PolicyDocument:
         )
     if r.tracing:
         statements.append(_xray_statement())
+    if r.in_vpc:
+        statements.append(_vpc_networking_statement())
     return {"Version": "2012-10-17", "Statement": statements}
 
 
@@ -216,6 +222,24 @@ def _xray_statement() -> dict[str, Any]:
         "Effect": "Allow",
         "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
         # X-Ray has no resource-level permissions for these actions: AWS only accepts "*".
+        "Resource": "*",
+    }
+
+
+def _vpc_networking_statement() -> dict[str, Any]:
+    return {
+        "Sid": "LambdaVpcNetworking",
+        "Effect": "Allow",
+        # Lambda creates and removes the function's network interfaces in its subnets; EC2 accepts
+        # only "*" for these actions (what AWSLambdaVPCAccessExecutionRole grants).
+        "Action": [
+            "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets",
+            "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:UnassignPrivateIpAddresses",
+        ],
         "Resource": "*",
     }
 

@@ -20,6 +20,7 @@ from components.iam_documents import (
     api_policy,
     lambda_assume_role_policy,
 )
+from components.image_pipeline import in_vpc, vpc_config
 from components.lambda_code import LAMBDA_PYTHON, handler_code_archive
 from components.type_tokens import component_options, type_token
 from handlers import contract
@@ -112,6 +113,12 @@ class ImageApiArgs(TypedDict):
     """X-Ray tracing of the stage and the function; default false."""
     kms_key_arn: NotRequired[pulumi.Input[str]]
     """The pipeline's customer KMS key, if its buckets use one (for presigned URLs and the logs)."""
+    log_kms_key_arn: NotRequired[pulumi.Input[str]]
+    """A separate customer KMS key for the log groups (compliance mode); default: kms_key_arn."""
+    subnet_ids: NotRequired[pulumi.Input[list[str]]]
+    """Private subnets to run the function in (compliance mode); default: outside any VPC."""
+    security_group_ids: NotRequired[pulumi.Input[list[str]]]
+    """The function's security groups, with subnet_ids."""
     force_destroy: NotRequired[bool]
     """Let `pulumi destroy` delete the created user pool and its users (disposable stacks); default false."""
     manage_account_logging_role: NotRequired[bool]
@@ -176,6 +183,7 @@ class ImageApi(pulumi.ComponentResource):
         self._prefix = args.get("name_prefix", name)
         self._tags = dict(args.get("tags", {}))
         self._kms = args.get("kms_key_arn")
+        self._log_kms = args.get("log_kms_key_arn", self._kms)
         self._authorizer = authorizer_of(args)
         architecture = args.get("architecture", ARCHITECTURE)
         if architecture not in ARCHITECTURES:
@@ -297,7 +305,7 @@ class ImageApi(pulumi.ComponentResource):
             self._child_name(logical),
             name=name,
             retention_in_days=self._args.get("log_retention_days", LOG_RETENTION_DAYS),
-            kms_key_id=self._kms,
+            kms_key_id=self._log_kms,
             tags=self._tags,
             opts=opts,
         )
@@ -323,6 +331,7 @@ class ImageApi(pulumi.ComponentResource):
                         log_group_arn=v[3],
                         kms_key_arn=v[4],
                         tracing=tracing,
+                        in_vpc=in_vpc(a),
                     )
                 )
             )
@@ -358,6 +367,7 @@ class ImageApi(pulumi.ComponentResource):
             tracing_config=aws.lambda_.FunctionTracingConfigArgs(
                 mode="Active" if a.get("tracing", False) else "PassThrough"
             ),
+            vpc_config=vpc_config(a),
             tags=self._tags,
             opts=pulumi.ResourceOptions.merge(
                 opts, pulumi.ResourceOptions(depends_on=[self.function_log_group, role_policy])

@@ -1,7 +1,7 @@
 """ImagePipeline: upload bucket -> Lambda (Pillow layer) -> processed bucket + metadata table."""
 
 import json
-from typing import Final, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Final, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -30,6 +30,9 @@ from components.type_tokens import component_options, type_token
 from handlers import contract
 from handlers.imaging.renditions import DEFAULT_RENDITIONS, RenditionSpec, parse_renditions
 from layers.build import ARCHITECTURES, Architecture
+
+if TYPE_CHECKING:
+    from components.image_api import ImageApiArgs
 
 RUNTIME = f"python{LAMBDA_PYTHON}"
 HANDLER = "handlers.image_processor.handler"
@@ -93,6 +96,14 @@ class ImagePipelineArgs(TypedDict):
     """Days before incomplete multipart uploads are aborted; default 7."""
     kms_key_arn: NotRequired[pulumi.Input[str]]
     """Customer KMS key for buckets, table, queue and logs; without it each service uses its own key."""
+    log_kms_key_arn: NotRequired[pulumi.Input[str]]
+    """A separate customer KMS key for the log groups (compliance mode); default: kms_key_arn."""
+    strict_bucket_policies: NotRequired[bool]
+    """Buckets also deny uploads with other encryption and every principal outside the account; default false."""
+    subnet_ids: NotRequired[pulumi.Input[list[str]]]
+    """Private subnets to run the function in (compliance mode); default: outside any VPC."""
+    security_group_ids: NotRequired[pulumi.Input[list[str]]]
+    """The function's security groups, with subnet_ids."""
 
 
 # Default of ImagePipelineArgs.thumbnail_expiration_days (seed 000).
@@ -111,6 +122,21 @@ def architecture_of(args: ImagePipelineArgs) -> Architecture:
         if wanted == arch:
             return arch
     raise ValueError(f"architecture must be one of {', '.join(ARCHITECTURES)}, got {wanted!r}")
+
+
+def in_vpc(args: "ImagePipelineArgs | ImageApiArgs") -> bool:
+    return "subnet_ids" in args
+
+
+def vpc_config(args: "ImagePipelineArgs | ImageApiArgs") -> aws.lambda_.FunctionVpcConfigArgs | None:
+    """Private subnets and security groups, where the Args give them."""
+    if "subnet_ids" not in args:
+        return None
+    if "security_group_ids" not in args:
+        raise ValueError("subnet_ids needs security_group_ids: a function in a VPC needs its security groups")
+    return aws.lambda_.FunctionVpcConfigArgs(
+        subnet_ids=args["subnet_ids"], security_group_ids=args["security_group_ids"]
+    )
 
 
 def reserved_concurrency_of(args: ImagePipelineArgs) -> int | None:
@@ -167,6 +193,7 @@ class ImagePipeline(pulumi.ComponentResource):
         self._args = args
         self._tags = dict(args.get("tags", {}))
         self._kms = args.get("kms_key_arn")
+        self._log_kms = args.get("log_kms_key_arn", self._kms)
         self._renditions = rendition_specs(args)
         self._architecture = architecture_of(args)
         child = pulumi.ResourceOptions(parent=self)
@@ -239,6 +266,7 @@ class ImagePipeline(pulumi.ComponentResource):
             ia_transition_days=a.get("ia_transition_days", IA_TRANSITION_DAYS),
             noncurrent_expiration_days=a.get("noncurrent_expiration_days", NONCURRENT_EXPIRATION_DAYS),
             abort_multipart_days=a.get("abort_multipart_days", ABORT_MULTIPART_DAYS),
+            strict_policy=a.get("strict_bucket_policies", False),
         )
         if self._kms is not None:
             bucket_args["kms_key_arn"] = self._kms
@@ -301,7 +329,7 @@ class ImagePipeline(pulumi.ComponentResource):
             # Lambda writes to this group by default; creating it first lets us own its retention.
             name=f"/aws/lambda/{self._child_name('image-processor')}",
             retention_in_days=self._args.get("log_retention_days", LOG_RETENTION_DAYS),
-            kms_key_id=self._kms,
+            kms_key_id=self._log_kms,
             tags=self._tags,
             opts=opts,
         )
@@ -332,6 +360,7 @@ class ImagePipeline(pulumi.ComponentResource):
                         failure_queue_arn=arns[4],
                         kms_key_arn=arns[5],
                         tracing=tracing,
+                        in_vpc=in_vpc(self._args),
                     )
                 )
             )
@@ -387,6 +416,7 @@ class ImagePipeline(pulumi.ComponentResource):
             tracing_config=aws.lambda_.FunctionTracingConfigArgs(
                 mode="Active" if a.get("tracing", False) else "PassThrough"
             ),
+            vpc_config=vpc_config(a),
             tags=self._tags,
             # The log group must exist first, or Lambda creates one with infinite retention;
             # the policy must be attached before the first invocation.

@@ -6,6 +6,7 @@ from typing import Final, NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from components.compliance.documents import bucket_compliance_statements
 from components.iam_documents import deny_insecure_transport_policy
 from components.type_tokens import component_options, type_token
 
@@ -41,6 +42,9 @@ class SecureBucketArgs(TypedDict):
     """Delete noncurrent versions after this many days; default 30."""
     abort_multipart_days: NotRequired[int]
     """Abort incomplete multipart uploads after this many days; default 7."""
+    strict_policy: NotRequired[bool]
+    """Also deny uploads asking for other encryption or another key, and every principal outside the
+    account (compliance mode; needs kms_key_arn); default false."""
 
 
 class SecureBucket(pulumi.ComponentResource):
@@ -173,5 +177,20 @@ class SecureBucket(pulumi.ComponentResource):
         return aws.s3.BucketLifecycleConfiguration(f"{name}-lifecycle", bucket=self.bucket.id, rules=rules, opts=opts)
 
     def _tls_only_policy(self, name: str, opts: pulumi.ResourceOptions) -> aws.s3.BucketPolicy:
-        policy = self.bucket.arn.apply(lambda arn: json.dumps(deny_insecure_transport_policy(arn)))
+        kms = self._args.get("kms_key_arn")
+        if not self._args.get("strict_policy", False):
+            policy = self.bucket.arn.apply(lambda arn: json.dumps(deny_insecure_transport_policy(arn)))
+        elif kms is None:
+            raise ValueError("strict_policy needs kms_key_arn: it denies uploads encrypted with any other key")
+        else:
+            account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+            policy = pulumi.Output.all(self.bucket.arn, account, kms).apply(
+                lambda v: json.dumps(_strict_policy(v[0], v[1], v[2]))
+            )
         return aws.s3.BucketPolicy(f"{name}-tls-only", bucket=self.bucket.id, policy=policy, opts=opts)
+
+
+def _strict_policy(bucket_arn: str, account_id: str, key_arn: str) -> dict[str, object]:
+    document = deny_insecure_transport_policy(bucket_arn)
+    document["Statement"] = [*document["Statement"], *bucket_compliance_statements(bucket_arn, account_id, key_arn)]
+    return document

@@ -125,6 +125,10 @@ def _computed_outputs(type_: str, name: str, inputs: Mapping[str, Any]) -> dict[
         return {"arn": _arn("kms", f"key/{name}-key-id"), "keyId": f"{name}-key-id"}
     if type_ == "aws:cloudwatch/metricAlarm:MetricAlarm":
         return {"arn": _arn("cloudwatch", f"alarm:{physical}")}
+    if type_ == "aws:ec2/vpcEndpoint:VpcEndpoint":
+        return {"arn": _arn("ec2", f"vpc-endpoint/{name}"), "prefixListId": f"pl-{name}"}
+    if type_ == "aws:ec2/vpc:Vpc":
+        return {"arn": _arn("ec2", f"vpc/{name}"), "cidrBlock": inputs.get("cidrBlock")}
     if type_ == "aws:cloudwatch/compositeAlarm:CompositeAlarm":
         return {"arn": _arn("cloudwatch", f"alarm:{inputs['alarmName']}")}
     return {"arn": _arn(type_.split(":")[1].split("/")[0], physical)}
@@ -148,6 +152,9 @@ class ProgramMocks(pulumi.runtime.Mocks):
             return {"region": REGION, "name": REGION, "id": REGION}, []
         if args.token == "aws:index/getPartition:getPartition":
             return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}, []
+        if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            zones = [f"{REGION}{letter}" for letter in "abc"]
+            return {"names": zones, "zoneIds": [f"euw1-az{i}" for i in (1, 2, 3)], "id": REGION}, []
         raise NotImplementedError(f"the offline mocks do not answer {args.token}")
 
 

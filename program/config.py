@@ -46,6 +46,7 @@ __all__ = [
     "STACKS",
     "AlertingConfig",
     "ApiConfig",
+    "ComplianceConfig",
     "ConfigError",
     "FunctionConfig",
     "ProcessingConfig",
@@ -61,6 +62,8 @@ __all__ = [
 STACKS: Final = ("dev", "prod")
 # Stacks that hold real users' data: settings that only suit a test stack are refused there.
 PROTECTED_STACKS: Final = ("prod",)
+# Seed 003: logs kept at least 90 days in compliance mode.
+COMPLIANCE_MIN_RETENTION_DAYS: Final = 90
 ROOT: Final = Path(__file__).resolve().parent.parent
 
 MAX_LAMBDA_TIMEOUT_S: Final = 900
@@ -257,6 +260,25 @@ class ApiConfig:
 
 
 @section
+class ComplianceConfig:
+    """Compliance mode (seed 003): customer-managed keys, a private network, separation of duties."""
+
+    enabled: bool = key(
+        "compliance",
+        "bool",
+        "false",
+        "customer-managed keys, private subnets, strict bucket policies, auditor and operator roles",
+        parse.boolean,
+    )
+    auditor_principals: tuple[str, ...] = key(
+        "auditorPrincipals", "list of IAM ARNs", "[]", "who may assume the auditor role (with MFA)", parse.principals
+    )
+    operator_principals: tuple[str, ...] = key(
+        "operatorPrincipals", "list of IAM ARNs", "[]", "who may assume the operator role (with MFA)", parse.principals
+    )
+
+
+@section
 class StackConfig:
     project: str
     stack: str
@@ -268,6 +290,7 @@ class StackConfig:
     storage: StorageConfig
     alerting: AlertingConfig
     api: ApiConfig
+    compliance: ComplianceConfig
 
     @property
     def environment(self) -> str:
@@ -289,7 +312,26 @@ def parse_config(raw: Mapping[str, str], stack: str, project: str = PROJECT) -> 
     config = read_section(StackConfig, raw, project=project, stack=stack)
     if stack in PROTECTED_STACKS:
         _refuse_unprotected(config)
+    if config.compliance.enabled:
+        _refuse_noncompliant(config)
     return config
+
+
+def _refuse_noncompliant(config: StackConfig) -> None:
+    """What compliance mode needs of the rest of the config."""
+    retention = config.function.log_retention_days
+    if retention < COMPLIANCE_MIN_RETENTION_DAYS:
+        raise ConfigError(
+            "logRetentionDays", f"must be at least {COMPLIANCE_MIN_RETENTION_DAYS} with compliance on, got {retention}"
+        )
+    if config.storage.kms_key_arn is not None:
+        raise ConfigError("kmsKeyArn", "must be empty with compliance on: compliance mode creates its own keys")
+    for name, principals in (
+        ("auditorPrincipals", config.compliance.auditor_principals),
+        ("operatorPrincipals", config.compliance.operator_principals),
+    ):
+        if not principals:
+            raise ConfigError(name, "must name at least one principal with compliance on")
 
 
 def _refuse_unprotected(config: StackConfig) -> None:

@@ -195,3 +195,17 @@ def user_pool_id(key: str, raw: str) -> str | None:
     if not _USER_POOL_ID.match(value):
         raise ConfigError(key, f"must be a Cognito user pool ID like eu-west-1_AbC123def, got {raw!r}")
     return value
+
+
+_IAM_PRINCIPAL: Final = re.compile(r"^arn:aws[a-z-]*:(iam::\d{12}:(root|user/.+|role/.+)|sts::\d{12}:assumed-role/.+)$")
+
+
+def principals(key: str, raw: str) -> tuple[str, ...]:
+    """IAM principal ARNs (accounts, users, roles)."""
+    values = _json(key, raw, list, "a list")
+    for value in values:
+        if not (isinstance(value, str) and _IAM_PRINCIPAL.match(value)):
+            raise ConfigError(
+                key, f"must list IAM principal ARNs like arn:aws:iam::123456789012:role/auditors, got {value!r}"
+            )
+    return tuple(str(v) for v in values)

@@ -4,9 +4,14 @@
 and the documentation cannot disagree about what a config value means.
 """
 
+from dataclasses import dataclass
+
+from components.compliance.access_roles import AccessRolesArgs, auditor_role_name, operator_role_name
+from components.compliance.keys import ComplianceKeys, ComplianceKeysArgs
+from components.compliance.network import PrivateNetwork, PrivateNetworkArgs
 from components.function_defaults import UNRESERVED
-from components.image_api import ImageApiArgs
-from components.image_pipeline import ImagePipelineArgs, RenditionArgs
+from components.image_api import ImageApi, ImageApiArgs
+from components.image_pipeline import ImagePipeline, ImagePipelineArgs, RenditionArgs
 from components.monitoring.alarms import stack_facts
 from components.monitoring.alerting_sns import AlertingSNSArgs
 from components.monitoring.catalogue import StackFacts, Tier
@@ -35,7 +40,59 @@ def rendition_args(spec: RenditionSpec) -> RenditionArgs:
     )
 
 
-def pipeline_args(config: StackConfig) -> ImagePipelineArgs:
+@dataclass(frozen=True)
+class Protection:
+    """What compliance mode gives the pipeline and the API: its keys and its private network."""
+
+    keys: ComplianceKeys
+    network: PrivateNetwork
+
+
+def compliance_keys_args(config: StackConfig) -> ComplianceKeysArgs:
+    n = naming(config)
+    return ComplianceKeysArgs(
+        # The functions' roles are autonamed: `{logical name}-{random suffix}`.
+        user_roles=[f"{n.name('image-processor-role')}-*", f"{n.name('image-api-role')}-*"],
+        reader_roles=[auditor_role_name(n.prefix)],
+        denied_roles=[operator_role_name(n.prefix)],
+        name_prefix=n.prefix,
+        tags=tags(config),
+    )
+
+
+def network_args(config: StackConfig, keys: ComplianceKeys) -> PrivateNetworkArgs:
+    return PrivateNetworkArgs(
+        logs_key_arn=keys.logs_key_arn,
+        name_prefix=naming(config).prefix,
+        tags=tags(config),
+        log_retention_days=config.function.log_retention_days,
+    )
+
+
+def access_roles_args(
+    config: StackConfig, pipeline: ImagePipeline, api: ImageApi, protection: Protection
+) -> AccessRolesArgs:
+    c = config.compliance
+    return AccessRolesArgs(
+        auditor_principals=list(c.auditor_principals),
+        operator_principals=list(c.operator_principals),
+        upload_bucket_arn=pipeline.upload_bucket_arn,
+        processed_bucket_arn=pipeline.processed_bucket_arn,
+        table_arn=pipeline.table_arn,
+        log_group_arns=[
+            pipeline.log_group.arn,
+            api.function_log_group.arn,
+            api.access_log_group.arn,
+            protection.network.flow_log_group.arn,
+        ],
+        data_key_arn=protection.keys.data_key_arn,
+        logs_key_arn=protection.keys.logs_key_arn,
+        name_prefix=naming(config).prefix,
+        tags=tags(config),
+    )
+
+
+def pipeline_args(config: StackConfig, protection: Protection | None = None) -> ImagePipelineArgs:
     f, p, s = config.function, config.processing, config.storage
     args = ImagePipelineArgs(
         tags=tags(config),
@@ -59,10 +116,16 @@ def pipeline_args(config: StackConfig) -> ImagePipelineArgs:
     )
     if s.kms_key_arn is not None:
         args["kms_key_arn"] = s.kms_key_arn
+    if protection is not None:
+        args["kms_key_arn"] = protection.keys.data_key_arn
+        args["log_kms_key_arn"] = protection.keys.logs_key_arn
+        args["strict_bucket_policies"] = True
+        args["subnet_ids"] = protection.network.subnet_ids
+        args["security_group_ids"] = protection.network.security_group_id.apply(lambda group: [group])
     return args
 
 
-def api_args(config: StackConfig, served: ImageApiArgs) -> ImageApiArgs:
+def api_args(config: StackConfig, served: ImageApiArgs, protection: Protection | None = None) -> ImageApiArgs:
     """``served`` (the pipeline's buckets and table: ``serving(pipeline)``) plus the stack's API settings."""
     a, f, s = config.api, config.function, config.storage
     args = ImageApiArgs(
@@ -83,6 +146,11 @@ def api_args(config: StackConfig, served: ImageApiArgs) -> ImageApiArgs:
         args["user_pool_id"] = a.user_pool_id
     if s.kms_key_arn is not None:
         args["kms_key_arn"] = s.kms_key_arn
+    if protection is not None:
+        args["kms_key_arn"] = protection.keys.data_key_arn
+        args["log_kms_key_arn"] = protection.keys.logs_key_arn
+        args["subnet_ids"] = protection.network.subnet_ids
+        args["security_group_ids"] = protection.network.security_group_id.apply(lambda group: [group])
     return args
 
 

@@ -110,6 +110,9 @@ def test_outputs_each_component_promises(schema: dict[str, Any]) -> None:
         "MetricFilters": {"namespace", "metricNames"},
         "Alarms": {"alarmArns"},
         "Dashboard": {"dashboardName", "url"},
+        "ComplianceKeys": {"dataKeyArn", "logsKeyArn"},
+        "PrivateNetwork": {"vpcId", "subnetIds", "securityGroupId"},
+        "AccessRoles": {"auditorRoleArn", "operatorRoleArn"},
     }
 
 
@@ -147,6 +150,18 @@ def test_required_inputs_are_only_what_has_no_sensible_default(schema: dict[str,
             "logAlertsTopicArn",
         },
         "Dashboard": {"namespace", "functionName", "failureQueueName", "logGroupName"},
+        "ComplianceKeys": {"userRoles"},
+        "PrivateNetwork": {"logsKeyArn"},
+        "AccessRoles": {
+            "auditorPrincipals",
+            "operatorPrincipals",
+            "uploadBucketArn",
+            "processedBucketArn",
+            "tableArn",
+            "logGroupArns",
+            "dataKeyArn",
+            "logsKeyArn",
+        },
     }
 
 
@@ -221,6 +236,18 @@ MINIMAL_INPUTS: dict[str, dict[str, Any]] = {
         "functionName": "fn",
         "failureQueueName": "fn-failures",
         "logGroupName": "/aws/lambda/fn",
+    },
+    "ComplianceKeys": {"userRoles": ["web-fn-role-*"], "readerRoles": ["web-auditor"]},
+    "PrivateNetwork": {"logsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/logs", "availabilityZones": 3},
+    "AccessRoles": {
+        "auditorPrincipals": ["arn:aws:iam::123456789012:role/auditors"],
+        "operatorPrincipals": ["arn:aws:iam::123456789012:role/operators"],
+        "uploadBucketArn": "arn:aws:s3:::uploads",
+        "processedBucketArn": "arn:aws:s3:::processed",
+        "tableArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/images",
+        "logGroupArns": ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/fn"],
+        "dataKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/data",
+        "logsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/logs",
     },
 }
 

@@ -14,8 +14,19 @@ from offline.identity import alias_urns, deployed_path, make_urn, resource_input
 from offline.runtime import AliasSpec, Evaluation, RecordedResource
 from program.config import STACKS
 
-# Inputs AWS updates in place that later steps change on purpose (new widgets): not a replacement.
-UPDATED_IN_PLACE = {("aws:cloudwatch/dashboard:Dashboard", "dashboardBody")}
+# Inputs AWS updates in place that later steps change on purpose: not a replacement.
+UPDATED_IN_PLACE = {
+    ("aws:cloudwatch/dashboard:Dashboard", "dashboardBody"),  # PutDashboard (the API's widgets)
+    # Compliance mode on prod: a key, a policy or subnets added to what exists.
+    ("aws:cloudwatch/logGroup:LogGroup", "kmsKeyId"),  # AssociateKmsKey
+    ("aws:dynamodb/table:Table", "serverSideEncryption"),  # UpdateTable SSESpecification
+    ("aws:iam/rolePolicy:RolePolicy", "policy"),  # PutRolePolicy
+    ("aws:lambda/function:Function", "vpcConfig"),  # UpdateFunctionConfiguration
+    ("aws:s3/bucketPolicy:BucketPolicy", "policy"),  # PutBucketPolicy
+    ("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "rules"),
+    ("aws:sqs/queue:Queue", "kmsMasterKeyId"),  # SetQueueAttributes
+    ("aws:sqs/queue:Queue", "sqsManagedSseEnabled"),
+}
 
 
 def replacing_inputs(type_: str, inputs: dict[str, Any]) -> dict[str, Any]:

@@ -173,7 +173,9 @@ def test_the_regions_api_gateway_logging_role_is_set_so_access_logs_can_be_writt
     account = prod.one("aws:apigateway/account:Account")
     stage = prod.one("aws:apigateway/stage:Stage")
     assert account.urn in stage.dependencies
-    attachment = prod.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment").inputs
+    attachment = prod.one(
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "imagepipe-prod-apigateway-logging-policy"
+    ).inputs
     assert attachment["policyArn"] == "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 
 

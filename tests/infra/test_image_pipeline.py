@@ -218,7 +218,8 @@ def test_role_has_exactly_the_statements_the_handler_needs(dev: Evaluation, prod
         "SendToFailureQueue",
     }
     assert set(processor_statements(dev)) == needed
-    assert set(processor_statements(prod)) == needed | {"XRayTraces"}
+    # Prod runs in compliance mode: inside a VPC, whose network interfaces Lambda manages.
+    assert set(processor_statements(prod)) == needed | {"XRayTraces", "UseDataKey", "LambdaVpcNetworking"}
     assert all(s["Effect"] == "Allow" for s in processor_statements(prod).values())
 
 
@@ -229,6 +230,10 @@ def test_no_wildcard_action_or_resource_except_xray(prod: Evaluation) -> None:
             # X-Ray's PutTraceSegments has no resource-level permissions.
             assert statement["Resource"] == ["*"]
             assert statement["Action"] == ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+        elif sid == "LambdaVpcNetworking":
+            # EC2's network-interface actions accept only "*" (AWSLambdaVPCAccessExecutionRole).
+            assert statement["Resource"] == ["*"]
+            assert all(action.startswith("ec2:") for action in statement["Action"])
         else:
             assert all(not resource.endswith(":*") or sid == "WriteOwnLogs" for resource in statement["Resource"])
             assert "*" not in statement["Resource"], sid
@@ -239,7 +244,7 @@ def test_kms_key_from_config_encrypts_table_queue_logs_and_buckets_and_the_role_
     from program.config import stack_file_values
 
     key = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-    ev = evaluate_program("prod", {**stack_file_values("prod"), "kmsKeyArn": key})
+    ev = evaluate_program("prod", {**stack_file_values("prod"), "kmsKeyArn": key, "compliance": "false"})
     assert ev.one("aws:dynamodb/table:Table").inputs["serverSideEncryption"] == {
         "enabled": True,
         "kmsKeyArn": key,

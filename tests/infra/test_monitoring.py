@@ -128,14 +128,14 @@ def test_metric_namespace_is_per_project_and_stack(prod: Evaluation) -> None:
 
 
 def test_three_topics_per_stack_encrypted_with_the_alerting_key(prod: Evaluation) -> None:
-    key_arn = prod.one("aws:kms/key:Key").outputs["arn"]
+    key_arn = prod.one("aws:kms/key:Key", "imagepipe-prod-alerts-key").outputs["arn"]
     topics = {r.inputs["name"]: r.inputs for r in prod.of_type(TOPIC)}
     assert set(topics) == {f"imagepipe-prod-alerts-{t}" for t in ("critical", "performance", "log-alerts")}
     assert {t["kmsMasterKeyId"] for t in topics.values()} == {key_arn}
 
 
 def test_alerting_key_rotates_and_lets_cloudwatch_encrypt(prod: Evaluation) -> None:
-    key = prod.one("aws:kms/key:Key").inputs
+    key = prod.one("aws:kms/key:Key", "imagepipe-prod-alerts-key").inputs
     assert key["enableKeyRotation"] is True
     cloudwatch = statements(key["policy"])["CloudWatchAlarmsEncrypt"]
     assert cloudwatch["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
@@ -429,6 +429,9 @@ def test_components_have_the_package_type_tokens(prod: Evaluation) -> None:
     assert tokens == {
         "imagepipe:index:ImagePipeline",
         "imagepipe:index:ImageApi",
+        "imagepipe:index:ComplianceKeys",
+        "imagepipe:index:PrivateNetwork",
+        "imagepipe:index:AccessRoles",
         "imagepipe:index:SecureBucket",
         "imagepipe:index:AlertingSNS",
         "imagepipe:index:PipelineMonitoring",
