@@ -5,6 +5,7 @@ import pulumi
 from components.compliance.access_roles import AccessRoles
 from components.compliance.keys import ComplianceKeys
 from components.compliance.network import PrivateNetwork
+from components.dev_cleanup import DevCleanup, cleaning
 from components.image_api import ImageApi, serving
 from components.image_pipeline import ImagePipeline
 from components.monitoring.alerting_sns import AlertingSNS
@@ -17,6 +18,7 @@ from program.stack_args import (
     access_roles_args,
     alerting_args,
     api_args,
+    cleanup_args,
     compliance_keys_args,
     monitoring_args,
     naming,
@@ -36,8 +38,13 @@ pipeline = ImagePipeline(names.prefix, pipeline_args(config, protection))
 api = ImageApi(names.name("api"), api_args(config, serving(pipeline), protection))
 if protection is not None:
     AccessRoles(names.name("access"), access_roles_args(config, pipeline, api, protection))
+cleanup = (
+    DevCleanup(names.name("cleanup"), cleanup_args(config, cleaning(pipeline))) if config.cleanup.enabled else None
+)
 alerting = AlertingSNS(names.name("alerting"), alerting_args(config))
-monitoring = PipelineMonitoring(names.name("monitoring"), monitoring_args(config, watching(pipeline, alerting, api)))
+monitoring = PipelineMonitoring(
+    names.name("monitoring"), monitoring_args(config, watching(pipeline, alerting, api, cleanup))
+)
 
 pulumi.export("upload_bucket", pipeline.upload_bucket_name)
 pulumi.export("processed_bucket", pipeline.processed_bucket_name)

@@ -11,6 +11,7 @@ import pulumi
 from components.compliance.access_roles import AccessRoles
 from components.compliance.keys import ComplianceKeys
 from components.compliance.network import PrivateNetwork
+from components.dev_cleanup import DevCleanup
 from components.image_api import ImageApi
 from components.image_pipeline import ImagePipeline
 from components.monitoring.alarms import Alarms
@@ -32,4 +33,5 @@ COMPONENTS: Final[tuple[type[pulumi.ComponentResource], ...]] = (
     ComplianceKeys,
     PrivateNetwork,
     AccessRoles,
+    DevCleanup,
 )

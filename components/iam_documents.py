@@ -203,6 +203,71 @@ def api_policy(r: ApiResources) -> PolicyDocument:
     return {"Version": "2012-10-17", "Statement": statements}
 
 
+@dataclass(frozen=True)
+class CleanupResources:
+    """Resolved ARNs the dev cleanup function touches."""
+
+    upload_bucket_arn: str
+    processed_bucket_arn: str
+    table_arn: str
+    log_group_arn: str
+    kms_key_arn: str | None
+
+
+def cleanup_policy(r: CleanupResources) -> PolicyDocument:
+    """List and delete versions in the two buckets, scan and delete items in the table: nothing else."""
+    buckets = [r.upload_bucket_arn, r.processed_bucket_arn]
+    statements: list[dict[str, Any]] = [
+        {"Sid": "ListVersions", "Effect": "Allow", "Action": "s3:ListBucketVersions", "Resource": buckets},
+        {
+            "Sid": "DeleteVersions",
+            "Effect": "Allow",
+            # DeleteObjects with a VersionId per key: every version and delete marker.
+            "Action": "s3:DeleteObjectVersion",
+            "Resource": [f"{arn}/*" for arn in buckets],
+        },
+        {
+            "Sid": "ExpireMetadata",
+            "Effect": "Allow",
+            "Action": ["dynamodb:Scan", "dynamodb:BatchWriteItem"],
+            "Resource": r.table_arn,
+        },
+        {
+            "Sid": "WriteOwnLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"{r.log_group_arn}:*",
+        },
+    ]
+    if r.kms_key_arn is not None:
+        statements.append({"Sid": "UseDataKey", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": r.kms_key_arn})
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def scheduler_assume_role_policy(account_id: str) -> PolicyDocument:
+    """EventBridge Scheduler, for this account's schedules only."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "scheduler.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        ],
+    }
+
+
+def invoke_function_policy(function_arn: str) -> PolicyDocument:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "InvokeCleanup", "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": function_arn}
+        ],
+    }
+
+
 def api_gateway_logging_assume_role_policy() -> PolicyDocument:
     return {
         "Version": "2012-10-17",

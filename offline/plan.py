@@ -86,7 +86,7 @@ SUMMARIES: dict[str, Summary] = {
     ],
     "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": lambda i: [
         f"retries {int(i['maximumRetryAttempts'])}, max age {int(i['maximumEventAgeInSeconds'])} s, "
-        f"on failure -> {i['destinationConfig']['onFailure']['destination']}"
+        f"on failure -> {(i.get('destinationConfig') or {}).get('onFailure', {}).get('destination', 'dropped')}"
     ],
     "aws:cloudwatch/logGroup:LogGroup": lambda i: [f"{i['name']}, retention {int(i['retentionInDays'])} d"],
     "aws:dynamodb/table:Table": lambda i: [

@@ -18,6 +18,8 @@ from typing import Final
 
 import yaml
 
+from components.dev_cleanup import MAX_AGE_DAYS as CLEANUP_MAX_AGE_DAYS
+from components.dev_cleanup import SCHEDULE as CLEANUP_SCHEDULE
 from components.function_defaults import (
     ARCHITECTURE,
     LOG_RETENTION_DAYS,
@@ -46,6 +48,7 @@ __all__ = [
     "STACKS",
     "AlertingConfig",
     "ApiConfig",
+    "CleanupConfig",
     "ComplianceConfig",
     "ConfigError",
     "FunctionConfig",
@@ -279,6 +282,29 @@ class ComplianceConfig:
 
 
 @section
+class CleanupConfig:
+    """Dev housekeeping (seed 004): a schedule that deletes test uploads past an age. Never on prod."""
+
+    enabled: bool = key(
+        "cleanup", "bool", "false", "scheduled deletion of uploads, renditions and metadata (never prod)", parse.boolean
+    )
+    schedule: str = key(
+        "cleanupSchedule",
+        "string",
+        CLEANUP_SCHEDULE,
+        "when the cleanup runs (EventBridge Scheduler, UTC)",
+        parse.schedule,
+    )
+    max_age_days: int = key(
+        "cleanupMaxAgeDays",
+        "int",
+        str(CLEANUP_MAX_AGE_DAYS),
+        "the cleanup deletes what is older than this (days)",
+        parse.whole(contract.CLEANUP_MIN_AGE_DAYS),
+    )
+
+
+@section
 class StackConfig:
     project: str
     stack: str
@@ -291,6 +317,7 @@ class StackConfig:
     alerting: AlertingConfig
     api: ApiConfig
     compliance: ComplianceConfig
+    cleanup: CleanupConfig
 
     @property
     def environment(self) -> str:
@@ -342,6 +369,12 @@ def _refuse_unprotected(config: StackConfig) -> None:
         )
     if "*" in config.api.cors_origins:
         raise ConfigError("apiCorsOrigins", f"must list exact origins on {config.stack}, not '*'")
+    if config.cleanup.enabled:
+        raise ConfigError(
+            "cleanup",
+            f"must be false on {config.stack}: the cleanup deletes every upload, rendition and metadata item "
+            f"older than cleanupMaxAgeDays",
+        )
 
 
 def _as_pulumi_string(value: object) -> str:

@@ -209,3 +209,14 @@ def principals(key: str, raw: str) -> tuple[str, ...]:
                 key, f"must list IAM principal ARNs like arn:aws:iam::123456789012:role/auditors, got {value!r}"
             )
     return tuple(str(v) for v in values)
+
+
+_SCHEDULE: Final = re.compile(r"^(cron\([^()]+\)|rate\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\))$")
+
+
+def schedule(key: str, raw: str) -> str:
+    """An EventBridge Scheduler expression: cron(...) or rate(...)."""
+    value = raw.strip()
+    if not _SCHEDULE.match(value) or (value.startswith("cron(") and len(value[5:-1].split()) != 6):
+        raise ConfigError(key, f"must be cron(minutes hours day month weekday year) or rate(N unit), got {raw!r}")
+    return value

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from components.compliance.access_roles import AccessRolesArgs, auditor_role_name, operator_role_name
 from components.compliance.keys import ComplianceKeys, ComplianceKeysArgs
 from components.compliance.network import PrivateNetwork, PrivateNetworkArgs
+from components.dev_cleanup import DevCleanupArgs
 from components.function_defaults import UNRESERVED
 from components.image_api import ImageApi, ImageApiArgs
 from components.image_pipeline import ImagePipeline, ImagePipelineArgs, RenditionArgs
@@ -154,6 +155,20 @@ def api_args(config: StackConfig, served: ImageApiArgs, protection: Protection |
     return args
 
 
+def cleanup_args(config: StackConfig, cleaned: DevCleanupArgs) -> DevCleanupArgs:
+    """``cleaned`` (the pipeline's buckets and table: ``cleaning(pipeline)``) plus the stack's schedule."""
+    c, f = config.cleanup, config.function
+    return DevCleanupArgs(
+        **cleaned,
+        name_prefix=naming(config).prefix,
+        tags=tags(config),
+        schedule=c.schedule,
+        max_age_days=c.max_age_days,
+        architecture=f.architecture,
+        log_retention_days=f.log_retention_days,
+    )
+
+
 def tier_emails(config: StackConfig) -> dict[Tier, list[str]]:
     """alertEmail hears every tier; tierEmails adds people per tier."""
     a = config.alerting
@@ -202,4 +217,6 @@ def alarm_facts(config: StackConfig) -> StackFacts:
         api_name="",  # every stack of this program runs the image API
         api_stage="",
     )
+    if config.cleanup.enabled:
+        nothing["cleanup_function_name"] = ""
     return stack_facts(monitoring_args(config, nothing))

@@ -40,8 +40,11 @@ class MetricScope:
     upload_bucket: str | None = None
     api_name: str | None = None
     api_stage: str | None = None
+    cleanup_function: str | None = None
 
     def namespace_of(self, ref: MetricRef) -> str:
+        if ref.source is Source.CLEANUP:
+            return Source.LAMBDA.value
         return self.namespace if ref.source is Source.LOGS else ref.source.value
 
     def dimensions_of(self, ref: MetricRef) -> dict[str, str]:
@@ -57,6 +60,10 @@ class MetricScope:
             if self.api_name is None or self.api_stage is None:
                 raise ValueError(f"{ref.name} of the image API needs its api_name and api_stage")
             return {"ApiName": self.api_name, "Stage": self.api_stage}
+        if ref.source is Source.CLEANUP:
+            if self.cleanup_function is None:
+                raise ValueError(f"{ref.name} of the cleanup needs its cleanup_function_name")
+            return {"FunctionName": self.cleanup_function}
         return {}
 
 
@@ -136,6 +143,8 @@ class AlarmsArgs(TypedDict):
     """The image API (ImageApi's api_name); with it, the API's alarms are created too."""
     api_stage: NotRequired[pulumi.Input[str]]
     """The image API's stage (ImageApi's stage_name)."""
+    cleanup_function_name: NotRequired[pulumi.Input[str]]
+    """The dev cleanup function (DevCleanup's function_name), if any: its failures alarm too."""
     dashboard_url: NotRequired[pulumi.Input[str]]
     """Linked from every alarm's description; none by default."""
     timeout_seconds: NotRequired[int]
@@ -167,6 +176,7 @@ def stack_facts(args: "AlarmsArgs | PipelineMonitoringArgs") -> StackFacts:
         no_traffic_minutes=args.get("no_traffic_minutes", NO_TRAFFIC_MINUTES),
         overrides=overrides,
         api=args.get("api_name") is not None,
+        cleanup=args.get("cleanup_function_name") is not None,
     )
 
 
@@ -195,6 +205,7 @@ class Alarms(pulumi.ComponentResource):
             args.get("upload_bucket_name"),
             args.get("api_name"),
             args.get("api_stage"),
+            args.get("cleanup_function_name"),
         ).apply(lambda names: MetricScope(args["namespace"], *names))
         self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
         self.composites: dict[str, aws.cloudwatch.CompositeAlarm] = {}

@@ -35,6 +35,7 @@ class Source(StrEnum):
     LOGS = "log metric"  # the stack's own namespace, no dimensions
     S3_UPLOADS = "AWS/S3"  # dimensions BucketName (the upload bucket) and FilterId (UPLOAD_REQUEST_FILTER)
     API = "AWS/ApiGateway"  # dimensions ApiName and Stage (the image API)
+    CLEANUP = "AWS/Lambda of the dev cleanup"  # namespace AWS/Lambda, dimension FunctionName (the cleanup)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ API_REQUESTS = MetricRef(Source.API, "Count", "Sum")
 API_CLIENT_ERRORS = MetricRef(Source.API, "4XXError", "Sum")
 API_SERVER_ERRORS = MetricRef(Source.API, "5XXError", "Sum")
 API_LATENCY = MetricRef(Source.API, "Latency", "p99")
+# The dev cleanup function: it fails its invocation when anything could not be deleted.
+CLEANUP_ERRORS = MetricRef(Source.CLEANUP, "Errors", "Sum")
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,8 @@ class StackFacts:
     overrides: dict[str, float] = field(default_factory=dict)
     # Whether the stack runs the image API (its alarms exist only then).
     api: bool = False
+    # Whether the stack runs the dev cleanup schedule.
+    cleanup: bool = False
 
 
 @dataclass(frozen=True)
@@ -213,11 +218,15 @@ class AlarmSpec:
     only_while_uploading: bool = False
     # Only where the stack runs the image API.
     needs_api: bool = False
+    # Only where the stack runs the dev cleanup.
+    needs_cleanup: bool = False
 
     def threshold_for(self, facts: StackFacts) -> float | None:
         if self.needs_traffic and not facts.expect_traffic:
             return None
         if self.needs_api and not facts.api:
+            return None
+        if self.needs_cleanup and not facts.cleanup:
             return None
         default = self.default_threshold(facts)
         return None if default is None else facts.overrides.get(self.id, default)
@@ -506,6 +515,23 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
             "The API access log: which status dominates (401, 404, 429) and from which ip.",
             "401s after a Cognito change (app client, user pool) or expired tokens in an app release.",
             "Many 404s from one caller: probing image ids; consider WAF rate rules.",
+        ),
+    ),
+    AlarmSpec(
+        id="cleanup-errors",
+        tier=Tier.LOG_ALERTS,
+        metric=CLEANUP_ERRORS,
+        comparison=GREATER,
+        default_threshold=_fixed(0),
+        threshold_text="failed sweeps",
+        treat_missing_data=NOT_BREACHING,
+        needs_cleanup=True,
+        what="The dev cleanup could not delete everything past its age (or crashed).",
+        why="Test uploads pile up and cost money until a sweep succeeds; it is not retried until the next day.",
+        checks=(
+            "The cleanup function's log group: cleanup.delete_failed and cleanup.failed lines.",
+            "Its role: a bucket or table renamed, or a policy change (AccessDenied).",
+            "Its duration: a very large backlog may need a longer timeout.",
         ),
     ),
 )

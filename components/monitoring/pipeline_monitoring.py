@@ -17,6 +17,7 @@ from components.monitoring.metric_filters import MetricFilters, MetricFiltersArg
 from components.type_tokens import PACKAGE, component_options, moved_from_stack_root, type_token
 
 if TYPE_CHECKING:
+    from components.dev_cleanup import DevCleanup
     from components.image_api import ImageApi
     from components.image_pipeline import ImagePipeline
     from components.monitoring.alerting_sns import AlertingSNS
@@ -41,6 +42,8 @@ class PipelineMonitoringArgs(TypedDict):
     """The image API in front of the pipeline (ImageApi's api_name), if any: its alarms and graphs follow."""
     api_stage: NotRequired[pulumi.Input[str]]
     """Its stage (ImageApi's stage_name)."""
+    cleanup_function_name: NotRequired[pulumi.Input[str]]
+    """The dev cleanup function (DevCleanup's function_name), if any: its failures alarm too."""
     name_prefix: NotRequired[str]
     """Prefix of every filter, alarm and the dashboard (`{prefix}-metric-filters`); default: the component's name."""
     namespace: NotRequired[str]
@@ -60,7 +63,10 @@ class PipelineMonitoringArgs(TypedDict):
 
 
 def watching(
-    pipeline: "ImagePipeline", alerting: "AlertingSNS", api: "ImageApi | None" = None
+    pipeline: "ImagePipeline",
+    alerting: "AlertingSNS",
+    api: "ImageApi | None" = None,
+    cleanup: "DevCleanup | None" = None,
 ) -> PipelineMonitoringArgs:
     """The Args that point monitoring at a pipeline, its API if any, and the alert topics (Python callers)."""
     watched = PipelineMonitoringArgs(
@@ -75,6 +81,8 @@ def watching(
     if api is not None:
         watched["api_name"] = api.api_name
         watched["api_stage"] = api.stage_name
+    if cleanup is not None:
+        watched["cleanup_function_name"] = cleanup.function_name
     return watched
 
 
@@ -137,6 +145,8 @@ class PipelineMonitoring(pulumi.ComponentResource):
             if "api_name" in args and "api_stage" in args:
                 wiring["api_name"] = args["api_name"]
                 wiring["api_stage"] = args["api_stage"]
+        if "cleanup_function_name" in args:
+            alarm_args["cleanup_function_name"] = args["cleanup_function_name"]
         self.alarms = Alarms(f"{prefix}-alarms", alarm_args, opts=child(Alarms))
         dashboard_args["alarm_arns"] = self.alarms.alarm_arns
         self.dashboard = Dashboard(f"{prefix}-dashboard", dashboard_args, opts=child(Dashboard))

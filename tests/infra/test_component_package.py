@@ -113,6 +113,7 @@ def test_outputs_each_component_promises(schema: dict[str, Any]) -> None:
         "ComplianceKeys": {"dataKeyArn", "logsKeyArn"},
         "PrivateNetwork": {"vpcId", "subnetIds", "securityGroupId"},
         "AccessRoles": {"auditorRoleArn", "operatorRoleArn"},
+        "DevCleanup": {"functionName", "scheduleName"},
     }
 
 
@@ -162,6 +163,14 @@ def test_required_inputs_are_only_what_has_no_sensible_default(schema: dict[str,
             "dataKeyArn",
             "logsKeyArn",
         },
+        "DevCleanup": {
+            "uploadBucketName",
+            "uploadBucketArn",
+            "processedBucketName",
+            "processedBucketArn",
+            "tableName",
+            "tableArn",
+        },
     }
 
 
@@ -202,6 +211,15 @@ MINIMAL_INPUTS: dict[str, dict[str, Any]] = {
     "SecureBucket": {"tags": {"Team": "web"}},
     "ImagePipeline": {"renditions": [{"name": "thumb", "width": 64, "height": 64, "formats": ["webp"]}]},
     "AlertingSNS": {"criticalEmails": ["oncall@example.com"], "criticalSms": ["+15555550100"]},
+    "DevCleanup": {
+        "uploadBucketName": "uploads",
+        "uploadBucketArn": "arn:aws:s3:::uploads",
+        "processedBucketName": "processed",
+        "processedBucketArn": "arn:aws:s3:::processed",
+        "tableName": "images",
+        "tableArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/images",
+        "maxAgeDays": 3,
+    },
     "ImageApi": {
         "uploadBucketName": "uploads",
         "uploadBucketArn": "arn:aws:s3:::uploads",

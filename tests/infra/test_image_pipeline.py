@@ -115,7 +115,9 @@ def test_environment_names_the_processed_bucket_table_and_renditions(dev: Evalua
 
 
 def test_async_invocations_retry_then_go_to_an_encrypted_failure_queue(dev: Evaluation) -> None:
-    invoke = dev.one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").inputs
+    invoke = dev.one(
+        "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "imagepipe-dev-image-processor-async"
+    ).inputs
     queue = dev.one("aws:sqs/queue:Queue")
     assert invoke["maximumRetryAttempts"] == 2
     assert invoke["maximumEventAgeInSeconds"] == 3600

@@ -183,8 +183,12 @@ def test_sms_goes_to_the_critical_tier_only(prod: Evaluation) -> None:
 # --- alarms ---
 
 
+# Prod runs no dev cleanup (the program refuses it there), so not its alarm.
+PROD_ALARMS = tuple(spec for spec in ALARMS if not spec.needs_cleanup)
+
+
 def test_every_alarm_is_named_for_project_stack_metric_and_tier(prod: Evaluation) -> None:
-    expected = {f"imagepipe-prod-{spec.id}-{spec.tier.value}" for spec in ALARMS}
+    expected = {f"imagepipe-prod-{spec.id}-{spec.tier.value}" for spec in PROD_ALARMS}
     uploads = {"imagepipe-prod-no-invocations-uploads-arriving", "imagepipe-prod-too-few-successes-uploads-arriving"}
     assert set(alarms(prod)) == expected | uploads
     assert set(composites(prod)) == {
@@ -194,7 +198,7 @@ def test_every_alarm_is_named_for_project_stack_metric_and_tier(prod: Evaluation
 
 
 def test_every_alarm_notifies_its_tier_on_alarm_and_on_ok(prod: Evaluation) -> None:
-    for spec in ALARMS:
+    for spec in PROD_ALARMS:
         alarm = paging(prod, spec)
         topic = topic_arn(prod, spec.tier.value)
         assert alarm["alarmActions"] == [topic], spec.id
@@ -342,7 +346,7 @@ def test_dashboard_has_every_pipeline_health_widget(dev: Evaluation) -> None:
 def test_alarm_status_widget_lists_every_alarm(prod: Evaluation) -> None:
     # The alarms that page: a condition behind a composite would show red in every quiet hour.
     listed = widgets(prod)["Alarm status"]["properties"]["alarms"]
-    assert sorted(listed) == sorted(paging_resource(prod, spec).outputs["arn"] for spec in ALARMS)
+    assert sorted(listed) == sorted(paging_resource(prod, spec).outputs["arn"] for spec in PROD_ALARMS)
 
 
 def test_duration_widget_marks_the_timeout(prod: Evaluation) -> None:
@@ -464,7 +468,7 @@ def test_prod_has_every_alarm_the_tiers_promise() -> None:
             "api-5xx-rate",
         },
         "performance": {"duration-p99", "throttles", "concurrency", "processing-time-p99", "api-latency-p99"},
-        "log-alerts": {"lambda-errors", "s3-access-denied", "rejected-uploads", "api-4xx-spike"},
+        "log-alerts": {"lambda-errors", "s3-access-denied", "rejected-uploads", "api-4xx-spike", "cleanup-errors"},
     }
     assert {(spec.tier.value, spec.id) for spec in ALARMS} == {
         (tier, alarm) for tier, alarms_of_tier in expected.items() for alarm in alarms_of_tier
@@ -522,3 +526,11 @@ def test_pipeline_without_an_api_gets_no_api_alarms_or_graphs() -> None:
     body = json.loads(example.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"])
     titles = {w["properties"].get("title") for w in body["widgets"]}
     assert not titles & {"API requests and errors", "API latency"}
+
+
+def test_the_dev_cleanups_failures_alarm_on_log_alerts(dev: Evaluation, prod: Evaluation) -> None:
+    alarm = alarms(dev)["imagepipe-dev-cleanup-errors-log-alerts"]
+    assert (alarm["namespace"], alarm["metricName"], alarm["statistic"]) == ("AWS/Lambda", "Errors", "Sum")
+    assert alarm["dimensions"] == {"FunctionName": "imagepipe-dev-cleanup"}
+    assert (alarm["threshold"], alarm["alarmActions"]) == (0, [topic_arn(dev, "log-alerts")])
+    assert "imagepipe-prod-cleanup-errors-log-alerts" not in alarms(prod)
