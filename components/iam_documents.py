@@ -82,12 +82,7 @@ def processor_policy(r: ProcessorResources) -> PolicyDocument:
             "Action": ["s3:PutObject", "s3:PutObjectTagging"],
             "Resource": f"{r.processed_bucket_arn}/{contract.RENDITION_PREFIX}*",
         },
-        {
-            "Sid": "WriteOwnLogs",
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": f"{r.log_group_arn}:*",
-        },
+        write_own_logs(r.log_group_arn),
         {
             "Sid": "ImageMetadata",
             "Effect": "Allow",
@@ -103,14 +98,7 @@ def processor_policy(r: ProcessorResources) -> PolicyDocument:
         },
     ]
     if r.kms_key_arn is not None:
-        statements.append(
-            {
-                "Sid": "UseDataKey",
-                "Effect": "Allow",
-                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-                "Resource": r.kms_key_arn,
-            }
-        )
+        statements.append(use_data_key(r.kms_key_arn, "kms:Decrypt", "kms:GenerateDataKey"))
     if r.tracing:
         statements.append(_xray_statement())
     if r.in_vpc:
@@ -179,23 +167,10 @@ def api_policy(r: ApiResources) -> PolicyDocument:
             "Action": "dynamodb:Query",
             "Resource": f"{r.table_arn}/index/{contract.USER_INDEX_NAME}",
         },
-        {
-            "Sid": "WriteOwnLogs",
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": f"{r.log_group_arn}:*",
-        },
+        write_own_logs(r.log_group_arn),
     ]
     if r.kms_key_arn is not None:
-        statements.append(
-            {
-                "Sid": "UseDataKey",
-                "Effect": "Allow",
-                # Presigned uploads and downloads of SSE-KMS objects use the signer's key rights.
-                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-                "Resource": r.kms_key_arn,
-            }
-        )
+        statements.append(use_data_key(r.kms_key_arn, "kms:Decrypt", "kms:GenerateDataKey"))
     if r.tracing:
         statements.append(_xray_statement())
     if r.in_vpc:
@@ -232,15 +207,10 @@ def cleanup_policy(r: CleanupResources) -> PolicyDocument:
             "Action": ["dynamodb:Scan", "dynamodb:BatchWriteItem"],
             "Resource": r.table_arn,
         },
-        {
-            "Sid": "WriteOwnLogs",
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": f"{r.log_group_arn}:*",
-        },
+        write_own_logs(r.log_group_arn),
     ]
     if r.kms_key_arn is not None:
-        statements.append({"Sid": "UseDataKey", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": r.kms_key_arn})
+        statements.append(use_data_key(r.kms_key_arn, "kms:Decrypt"))
     return {"Version": "2012-10-17", "Statement": statements}
 
 
@@ -279,6 +249,21 @@ def api_gateway_logging_assume_role_policy() -> PolicyDocument:
             }
         ],
     }
+
+
+def write_own_logs(log_group_arn: str) -> dict[str, Any]:
+    """A function's own log group, and nothing else of CloudWatch Logs."""
+    return {
+        "Sid": "WriteOwnLogs",
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": f"{log_group_arn}:*",
+    }
+
+
+def use_data_key(key_arn: str, *actions: str) -> dict[str, Any]:
+    """The customer key the function's data is encrypted with (S3 and DynamoDB use it on its behalf)."""
+    return {"Sid": "UseDataKey", "Effect": "Allow", "Action": list(actions), "Resource": key_arn}
 
 
 def _xray_statement() -> dict[str, Any]:

@@ -25,7 +25,7 @@ from handlers.telemetry.events import (
     LogEvent,
 )
 from tests.api.api_deployment import LAMBDA_REQUEST_ID, call, item, seed_image, versions
-from tests.api.conftest import LogLines
+from tests.conftest import LogLines
 from tests.handler.deployment import PROCESSED_BUCKET, UPLOAD_BUCKET, Deployment
 
 API_REQUEST_ID = "a1b2c3d4-api-gateway"

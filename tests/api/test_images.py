@@ -18,7 +18,7 @@ from handlers.telemetry.events import (
     LogEvent,
 )
 from tests.api.api_deployment import call, item, object_keys, seed_image, versions
-from tests.api.conftest import LogLines
+from tests.conftest import LogLines
 from tests.handler.deployment import PROCESSED_BUCKET, TABLE, UPLOAD_BUCKET, Deployment
 
 MISSING_ID = "6f0c1d2e-7a4b-5c3d-9e8f-a1b2c3d4e5f6"

@@ -17,7 +17,7 @@ from handlers.cleanup.errors import CleanupIncomplete
 from handlers.telemetry import events as ev
 from logfilter import evaluate_metric
 from tests.cleanup.cleanup_deployment import REQUEST_ID, CleanupDeployment, VersionRef
-from tests.cleanup.conftest import LogLines
+from tests.conftest import LogLines
 from tests.handler.deployment import PROCESSED_BUCKET, UPLOAD_BUCKET
 
 # An upload time before any cutoff here.

@@ -13,7 +13,8 @@ from handlers import contract
 from handlers.cleanup.errors import CleanupIncomplete, SettingsError
 from handlers.telemetry import events as ev
 from tests.cleanup.cleanup_deployment import BUCKETS, MAX_AGE_DAYS, CleanupDeployment
-from tests.cleanup.conftest import LogLines, Request, resources_named
+from tests.cleanup.conftest import Request, resources_named
+from tests.conftest import LogLines
 from tests.handler.deployment import TABLE, UPLOAD_BUCKET
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,8 @@ from handlers.cleanup.clients import cleanup_clients
 from handlers.cleanup.errors import CleanupIncomplete
 from handlers.telemetry import events as ev
 from tests.cleanup.cleanup_deployment import MAX_AGE_DAYS, CleanupDeployment
-from tests.cleanup.conftest import LogLines, Request
+from tests.cleanup.conftest import Request
+from tests.conftest import LogLines
 from tests.handler.deployment import TABLE
 
 NOW = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from handlers.telemetry import events as ev
 from handlers.timestamps import iso_utc
 from tests.cleanup.cleanup_deployment import MAX_AGE_DAYS, REQUEST_ID, CleanupDeployment, boundary
-from tests.cleanup.conftest import LogLines
+from tests.conftest import LogLines
 from tests.handler.deployment import PROCESSED_BUCKET, TABLE, UPLOAD_BUCKET
 
 # What Lambda's JSON log format writes on every line.

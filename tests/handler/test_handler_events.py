@@ -7,8 +7,8 @@ from handlers.contract import ImageStatus
 from handlers.edge.outcomes import EventRejectReason, SkipReason
 from handlers.image_processor import aws_clients
 from handlers.telemetry.events import FIELD_DETAIL, FIELD_EVENT, FIELD_KEY, FIELD_LEVEL, FIELD_REASON, Level, LogEvent
+from tests.conftest import LogLines
 from tests.handler import images
-from tests.handler.conftest import LogLines
 from tests.handler.deployment import UPLOAD_BUCKET, Deployment
 from tests.handler.failures import fail_call
 

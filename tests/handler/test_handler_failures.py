@@ -19,8 +19,8 @@ from handlers.telemetry.events import (
     Level,
     LogEvent,
 )
+from tests.conftest import LogLines
 from tests.handler import images
-from tests.handler.conftest import LogLines
 from tests.handler.deployment import Deployment
 from tests.handler.failures import client_error, fail_call
 

@@ -30,8 +30,8 @@ from handlers.telemetry.events import (
     LogEvent,
 )
 from handlers.telemetry.logger import ROOT_LOGGER_NAME, configure_logging
+from tests.conftest import LogLines
 from tests.handler import images
-from tests.handler.conftest import LogLines
 from tests.handler.deployment import Deployment
 
 LAMBDA_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")

@@ -9,8 +9,8 @@ from handlers.contract import ImageStatus
 from handlers.edge.outcomes import SkipReason
 from handlers.image_processor import aws_clients
 from handlers.telemetry.events import FIELD_EVENT, FIELD_REASON, FIELD_VERSION_ID, LogEvent
+from tests.conftest import LogLines
 from tests.handler import images
-from tests.handler.conftest import LogLines
 from tests.handler.deployment import Deployment
 
 RENDITIONS_PER_JPEG = 6  # three sizes, JPEG and WebP each
