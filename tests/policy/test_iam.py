@@ -1,0 +1,119 @@
+"""IAM: no wildcard actions, no wildcard resources outside the actions AWS only grants on "*"."""
+
+import json
+from collections.abc import Mapping
+
+from pulumi_policy import Policy
+
+from policy.imagepipe_policies import resource_types as t
+from policy.imagepipe_policies.iam import IAM_NO_WILDCARD_ACTIONS, IAM_NO_WILDCARD_RESOURCES
+from tests.policy.engine import judge, resource_args
+from tests.policy.handmade import document, role_policy
+
+READ_UPLOADS = {
+    "Sid": "ReadUploads",
+    "Effect": "Allow",
+    "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+    "Resource": "arn:aws:s3:::uploads/uploads/*",
+}
+XRAY = {"Sid": "XRayTraces", "Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]}
+VPC = {
+    "Sid": "LambdaVpcNetworking",
+    "Effect": "Allow",
+    "Action": [
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSubnets",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+    ],
+}
+LOGS_INSIGHTS = {"Sid": "QueryResults", "Effect": "Allow", "Action": ["logs:GetQueryResults", "logs:DescribeLogGroups"]}
+
+
+def messages(policy: Policy, statement: Mapping[str, object], resource_type: str = t.ROLE_POLICY) -> list[str]:
+    props = role_policy(statement) if resource_type == t.ROLE_POLICY else {"policy": document(statement)}
+    return judge(policy, resource_args(resource_type, props, "image-processor-policy")).messages
+
+
+def test_named_actions_on_named_resources_pass_both_rules() -> None:
+    assert messages(IAM_NO_WILDCARD_ACTIONS, READ_UPLOADS) == []
+    assert messages(IAM_NO_WILDCARD_RESOURCES, READ_UPLOADS) == []
+
+
+def test_every_action_or_every_action_of_a_service_is_refused() -> None:
+    for action in ("*", "s3:*", "S3:*"):
+        assert messages(IAM_NO_WILDCARD_ACTIONS, {**READ_UPLOADS, "Action": ["s3:GetObject", action]}) == [
+            f"image-processor-policy, ReadUploads: allows {action}; name the actions the code calls"
+        ]
+
+
+def test_allow_with_not_action_is_refused() -> None:
+    statement = {"Effect": "Allow", "NotAction": "iam:*", "Resource": "arn:aws:s3:::uploads/*"}
+    assert messages(IAM_NO_WILDCARD_ACTIONS, statement) == [
+        "image-processor-policy, statement 1: Allow with NotAction grants every other action of every service"
+    ]
+
+
+def test_deny_statements_may_use_wildcards() -> None:
+    deny = {"Sid": "DenyWrites", "Effect": "Deny", "Action": ["s3:*", "logs:Put*"], "Resource": "*"}
+    assert messages(IAM_NO_WILDCARD_ACTIONS, deny) == []
+    assert messages(IAM_NO_WILDCARD_RESOURCES, deny) == []
+
+
+def test_actions_aws_only_grants_on_any_resource_may_have_resource_star() -> None:
+    for statement in (XRAY, VPC, LOGS_INSIGHTS):
+        assert messages(IAM_NO_WILDCARD_RESOURCES, {**statement, "Resource": "*"}) == [], statement["Sid"]
+
+
+def test_any_other_action_on_resource_star_is_refused_even_beside_an_exception() -> None:
+    statement = {**XRAY, "Action": ["xray:PutTraceSegments", "s3:GetObject"], "Resource": "*"}
+    assert messages(IAM_NO_WILDCARD_RESOURCES, statement) == [
+        'image-processor-policy, XRayTraces: allows s3:GetObject on "*"; name the resources (Resource * is kept '
+        "for Lambda in a VPC, Logs Insights, X-Ray tracing actions)"
+    ]
+
+
+def test_allow_with_not_resource_is_refused() -> None:
+    statement = {**READ_UPLOADS, "Resource": None, "NotResource": "arn:aws:s3:::secrets/*"}
+    assert messages(IAM_NO_WILDCARD_RESOURCES, statement) == [
+        "image-processor-policy, ReadUploads: Allow with NotResource grants on every other resource"
+    ]
+
+
+def test_managed_user_and_group_policies_are_judged_like_role_policies() -> None:
+    wide = {**READ_UPLOADS, "Action": "s3:*"}
+    for resource_type in (t.MANAGED_POLICY, t.USER_POLICY, t.GROUP_POLICY):
+        assert messages(IAM_NO_WILDCARD_ACTIONS, wide, resource_type) == [
+            "image-processor-policy, ReadUploads: allows s3:*; name the actions the code calls"
+        ], resource_type
+
+
+def test_a_roles_inline_policies_are_judged() -> None:
+    role = {
+        "assumeRolePolicy": document({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}}),
+        "inlinePolicies": [{"name": "everything", "policy": document({**READ_UPLOADS, "Resource": "*"})}],
+    }
+    verdict = judge(IAM_NO_WILDCARD_RESOURCES, resource_args(t.ROLE, role, "image-processor-role"))
+    assert [m.split(":")[0] for m in verdict.messages] == ["image-processor-role inline policy everything, ReadUploads"]
+
+
+def test_a_key_policy_is_not_an_identity_policy_and_is_left_to_the_key() -> None:
+    key_policy = document(
+        {
+            "Sid": "AccountAdministers",
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        }
+    )
+    args = resource_args("aws:kms/key:Key", {"policy": key_policy}, "alerts-key")
+    assert judge(IAM_NO_WILDCARD_ACTIONS, args).messages == []
+    assert judge(IAM_NO_WILDCARD_RESOURCES, args).messages == []
+
+
+def test_a_document_that_is_not_a_policy_is_reported() -> None:
+    args = resource_args(t.ROLE_POLICY, {"role": "r", "policy": json.dumps({"Version": "2012-10-17"})}, "broken")
+    assert judge(IAM_NO_WILDCARD_ACTIONS, args).messages == ["broken: cannot read the policy document (no Statement)"]
