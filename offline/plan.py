@@ -2,6 +2,7 @@
 
     python3 tasks.py plan dev            # print the plan, write out/plan-dev.json
     python -m offline.plan prod --json out/prod.json
+    python3 tasks.py plan prod --against origin/main   # what the working tree changes (offline/plan_diff.py)
 
 Resources are grouped by component, each with the settings a reviewer checks.
 """
@@ -171,8 +172,19 @@ def render(evaluation: Evaluation, stack: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="plan", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("stack", nargs="?", default="dev", help="stack name (dev or prod)")
-    parser.add_argument("--json", type=Path, default=None, help="where to write the plan (default out/plan-STACK.json)")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", type=Path, default=None, help="where to write the plan (default out/plan-STACK.json)")
+    output.add_argument(
+        "--against",
+        metavar="REF",
+        default=None,
+        help="instead of the plan, print what changes from REF's program (a git ref) to the working tree's",
+    )
     args = parser.parse_args(argv)
+    if args.against is not None:
+        from offline import plan_diff  # only this path needs git and a subprocess
+
+        return plan_diff.main(args.stack, args.against)
     try:
         evaluation = evaluate_program(args.stack)
     except ConfigError as exc:
