@@ -7,7 +7,6 @@ nothing that merely imports this module pays for them).
 """
 
 import os
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ from handlers.edge.metadata import MetadataTable
 from handlers.edge.pipeline import Pipeline
 from handlers.edge.settings import load_settings
 from handlers.edge.storage import Storage
+from handlers.per_container import PerContainer
 from handlers.telemetry.logger import configure_logging, request_scope
 
 
@@ -25,24 +25,14 @@ class AwsClients:
     dynamodb: Any
 
 
-_clients: AwsClients | None = None
-_clients_lock = threading.Lock()
-
-
 def aws_clients() -> AwsClients:
-    """The container's clients, created once (boto3 clients are thread-safe; creating them is not)."""
-    global _clients
-    with _clients_lock:
-        if _clients is None:
-            _clients = _create_clients()
-        return _clients
+    """The container's clients, created on the first invocation."""
+    return _clients.get()
 
 
 def reset_aws_clients() -> None:
     """Forget the clients, so the next invocation builds them from the environment again (tests, demo)."""
-    global _clients
-    with _clients_lock:
-        _clients = None
+    _clients.reset()
 
 
 def _create_clients() -> AwsClients:
@@ -53,6 +43,9 @@ def _create_clients() -> AwsClients:
     config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=30)
     session = boto3.session.Session()
     return AwsClients(s3=session.client("s3", config=config), dynamodb=session.client("dynamodb", config=config))
+
+
+_clients: PerContainer[AwsClients] = PerContainer(_create_clients)
 
 
 def handler(event: object, context: LambdaContext) -> None:

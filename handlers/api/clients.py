@@ -8,6 +8,8 @@ refused request never pays for them, and a POST never pays for the DynamoDB clie
 import threading
 from typing import Any, Final, NamedTuple, Protocol
 
+from handlers.per_container import PerContainer
+
 
 class S3Api(Protocol):
     """The part of boto3's S3 client the API uses (mypy --strict allows it no other method)."""
@@ -77,24 +79,17 @@ class ApiClients:
             return self._dynamodb
 
 
-_clients: ApiClients | None = None
-_clients_lock = threading.Lock()
+_clients: PerContainer["ApiClients"] = PerContainer(lambda: ApiClients())
 
 
-def api_clients() -> ApiClients:
-    """The container's clients (boto3 clients are thread-safe; creating them is not)."""
-    global _clients
-    with _clients_lock:
-        if _clients is None:
-            _clients = ApiClients()
-        return _clients
+def api_clients() -> "ApiClients":
+    """The container's clients, each created on first use."""
+    return _clients.get()
 
 
 def reset_api_clients() -> None:
     """Forget the clients, so the next request builds them from the environment again (tests, benchmark)."""
-    global _clients
-    with _clients_lock:
-        _clients = None
+    _clients.reset()
 
 
 def _create_client(service: str) -> Any:

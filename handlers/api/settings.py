@@ -11,13 +11,10 @@ from typing import Final
 
 from handlers import contract
 from handlers.api.identity import is_safe_user_id
+from handlers.environment import SettingsError, positive, required
 
 # SigV4 presigned URLs live at most 7 days.
 MAX_URL_TTL_SECONDS: Final = 7 * 24 * 3600
-
-
-class SettingsError(ValueError):
-    """The function is misconfigured: a deployment problem, answered 500 and logged."""
 
 
 @dataclass(frozen=True)
@@ -32,38 +29,18 @@ class ApiSettings:
 
 
 def load_api_settings(environ: Mapping[str, str]) -> ApiSettings:
-    ttl = _positive(environ, contract.ENV_URL_TTL_SECONDS, contract.DEFAULT_URL_TTL_SECONDS)
+    ttl = positive(environ, contract.ENV_URL_TTL_SECONDS, contract.DEFAULT_URL_TTL_SECONDS)
     if ttl > MAX_URL_TTL_SECONDS:
         raise SettingsError(f"{contract.ENV_URL_TTL_SECONDS} must be at most {MAX_URL_TTL_SECONDS}, got {ttl}")
     return ApiSettings(
-        upload_bucket=_required(environ, contract.ENV_UPLOAD_BUCKET, "the bucket uploads go to"),
-        processed_bucket=_required(environ, contract.ENV_PROCESSED_BUCKET, "the bucket renditions are in"),
-        metadata_table=_required(environ, contract.ENV_METADATA_TABLE, "the DynamoDB table of image metadata"),
-        max_object_bytes=_positive(environ, contract.ENV_MAX_OBJECT_BYTES, contract.DEFAULT_MAX_OBJECT_BYTES),
+        upload_bucket=required(environ, contract.ENV_UPLOAD_BUCKET, "the bucket uploads go to"),
+        processed_bucket=required(environ, contract.ENV_PROCESSED_BUCKET, "the bucket renditions are in"),
+        metadata_table=required(environ, contract.ENV_METADATA_TABLE, "the DynamoDB table of image metadata"),
+        max_object_bytes=positive(environ, contract.ENV_MAX_OBJECT_BYTES, contract.DEFAULT_MAX_OBJECT_BYTES),
         url_ttl_seconds=ttl,
         cors_origins=_origins(environ),
         anonymous_user=_anonymous_user(environ),
     )
-
-
-def _required(environ: Mapping[str, str], name: str, meaning: str) -> str:
-    value = environ.get(name, "").strip()
-    if not value:
-        raise SettingsError(f"{name} is not set; it must name {meaning}")
-    return value
-
-
-def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a positive whole number, got {raw!r}") from None
-    if value < 1:
-        raise SettingsError(f"{name} must be a positive whole number, got {value}")
-    return value
 
 
 def _origins(environ: Mapping[str, str]) -> frozenset[str]:

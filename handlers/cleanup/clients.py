@@ -4,10 +4,11 @@ The clients are made on the first invocation and reused by every later one in th
 (importing boto3 costs about 130 ms and a first client about 105 ms more).
 """
 
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple, Protocol
+
+from handlers.per_container import PerContainer
 
 
 class Paginator(Protocol):
@@ -59,24 +60,14 @@ class CleanupClients:
     dynamodb: Any
 
 
-_clients: CleanupClients | None = None
-_clients_lock = threading.Lock()
-
-
 def cleanup_clients() -> CleanupClients:
-    """The container's clients, created once (boto3 clients are thread-safe; creating them is not)."""
-    global _clients
-    with _clients_lock:
-        if _clients is None:
-            _clients = _create_clients()
-        return _clients
+    """The container's clients, created on the first invocation."""
+    return _clients.get()
 
 
 def reset_cleanup_clients() -> None:
     """Forget the clients, so the next invocation builds them from the environment again (tests)."""
-    global _clients
-    with _clients_lock:
-        _clients = None
+    _clients.reset()
 
 
 def _create_clients() -> CleanupClients:
@@ -87,3 +78,6 @@ def _create_clients() -> CleanupClients:
     config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=30)
     session = boto3.session.Session()
     return CleanupClients(s3=session.client("s3", config=config), dynamodb=session.client("dynamodb", config=config))
+
+
+_clients: PerContainer[CleanupClients] = PerContainer(_create_clients)

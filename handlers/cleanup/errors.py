@@ -1,8 +1,12 @@
-"""What can stop the cleanup, by what the caller should do about it."""
+"""What can stop the cleanup, by what the caller should do about it.
 
+A misconfigured function raises ``handlers.environment.SettingsError`` (re-exported here) before
+anything is read or deleted.
+"""
 
-class SettingsError(ValueError):
-    """The function is misconfigured (a deployment problem): nothing was read or deleted."""
+from handlers.environment import SettingsError
+
+__all__ = ["CleanupIncomplete", "SettingsError"]
 
 
 class CleanupIncomplete(RuntimeError):

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from handlers import contract
-from handlers.cleanup.errors import SettingsError
+from handlers.environment import SettingsError, required
 
 # A sanity bound, not a policy: far beyond any real age, far below what a datetime can subtract.
 MAX_AGE_DAYS_LIMIT: Final = 36_500
@@ -44,18 +44,11 @@ class CleanupSettings:
 
 def load_cleanup_settings(environ: Mapping[str, str]) -> CleanupSettings:
     return CleanupSettings(
-        upload_bucket=_required(environ, contract.ENV_UPLOAD_BUCKET, "the bucket uploads go to"),
-        processed_bucket=_required(environ, contract.ENV_PROCESSED_BUCKET, "the bucket renditions are in"),
-        metadata_table=_required(environ, contract.ENV_METADATA_TABLE, "the DynamoDB table of image metadata"),
+        upload_bucket=required(environ, contract.ENV_UPLOAD_BUCKET, "the bucket uploads go to"),
+        processed_bucket=required(environ, contract.ENV_PROCESSED_BUCKET, "the bucket renditions are in"),
+        metadata_table=required(environ, contract.ENV_METADATA_TABLE, "the DynamoDB table of image metadata"),
         max_age_days=_days(environ, contract.ENV_CLEANUP_MAX_AGE_DAYS),
     )
-
-
-def _required(environ: Mapping[str, str], name: str, meaning: str) -> str:
-    value = environ.get(name, "").strip()
-    if not value:
-        raise SettingsError(f"{name} is not set; it must name {meaning}")
-    return value
 
 
 def _days(environ: Mapping[str, str], name: str) -> int:

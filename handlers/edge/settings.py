@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from handlers import contract
+from handlers.environment import SettingsError, positive, required
 from handlers.imaging.renditions import (
     DEFAULT_RENDITIONS,
     RenditionSpec,
@@ -11,10 +12,6 @@ from handlers.imaging.renditions import (
     renditions_from_json,
 )
 from handlers.imaging.types import Limits
-
-
-class SettingsError(ValueError):
-    """The function is misconfigured: a deployment problem, not a problem with any upload."""
 
 
 @dataclass(frozen=True)
@@ -33,32 +30,12 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     except RenditionSpecError as exc:
         raise SettingsError(f"{contract.ENV_RENDITIONS} is invalid: {exc}") from None
     return Settings(
-        processed_bucket=_required(environ, contract.ENV_PROCESSED_BUCKET, "the bucket renditions are written to"),
-        metadata_table=_required(environ, contract.ENV_METADATA_TABLE, "the DynamoDB table of image metadata"),
+        processed_bucket=required(environ, contract.ENV_PROCESSED_BUCKET, "the bucket renditions are written to"),
+        metadata_table=required(environ, contract.ENV_METADATA_TABLE, "the DynamoDB table of image metadata"),
         renditions=renditions,
         limits=Limits(
-            max_bytes=_positive(environ, contract.ENV_MAX_OBJECT_BYTES, contract.DEFAULT_MAX_OBJECT_BYTES),
-            max_pixels=_positive(environ, contract.ENV_MAX_PIXELS, contract.DEFAULT_MAX_PIXELS),
+            max_bytes=positive(environ, contract.ENV_MAX_OBJECT_BYTES, contract.DEFAULT_MAX_OBJECT_BYTES),
+            max_pixels=positive(environ, contract.ENV_MAX_PIXELS, contract.DEFAULT_MAX_PIXELS),
         ),
-        min_remaining_ms=_positive(environ, contract.ENV_MIN_REMAINING_MS, contract.DEFAULT_MIN_REMAINING_MS),
+        min_remaining_ms=positive(environ, contract.ENV_MIN_REMAINING_MS, contract.DEFAULT_MIN_REMAINING_MS),
     )
-
-
-def _required(environ: Mapping[str, str], name: str, meaning: str) -> str:
-    value = environ.get(name, "").strip()
-    if not value:
-        raise SettingsError(f"{name} is not set; it must name {meaning}")
-    return value
-
-
-def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a positive whole number, got {raw!r}") from None
-    if value < 1:
-        raise SettingsError(f"{name} must be a positive whole number, got {value}")
-    return value

@@ -3,7 +3,8 @@
 import pytest
 
 from handlers import contract
-from handlers.api.settings import MAX_URL_TTL_SECONDS, ApiSettings, SettingsError, load_api_settings
+from handlers.api.settings import MAX_URL_TTL_SECONDS, ApiSettings, load_api_settings
+from handlers.environment import SettingsError
 
 REQUIRED = {
     contract.ENV_UPLOAD_BUCKET: "uploads",

@@ -3,7 +3,8 @@
 import pytest
 
 from handlers import contract
-from handlers.edge.settings import Settings, SettingsError, load_settings
+from handlers.edge.settings import Settings, load_settings
+from handlers.environment import SettingsError
 from handlers.imaging.renditions import DEFAULT_RENDITIONS, OutputFormat, RenditionSpec
 from handlers.imaging.types import Limits
 
