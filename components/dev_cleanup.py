@@ -17,10 +17,9 @@ from components.iam_documents import (
     CleanupResources,
     cleanup_policy,
     invoke_function_policy,
-    lambda_assume_role_policy,
     scheduler_assume_role_policy,
 )
-from components.lambda_code import LAMBDA_PYTHON, handler_code_archive
+from components.lambda_function import FunctionSettings, lambda_function
 from components.type_tokens import component_options, type_token
 from handlers import contract
 from layers.build import ARCHITECTURES
@@ -97,37 +96,7 @@ class DevCleanup(pulumi.ComponentResource):
         kms = args.get("kms_key_arn")
         child = pulumi.ResourceOptions(parent=self)
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        function_name = f"{prefix}-cleanup"
 
-        log_group = aws.cloudwatch.LogGroup(
-            f"{prefix}-cleanup-logs",
-            name=f"/aws/lambda/{function_name}",
-            retention_in_days=args.get("log_retention_days", LOG_RETENTION_DAYS),
-            tags=tags,
-            opts=child,
-        )
-        role = aws.iam.Role(
-            f"{prefix}-cleanup-role",
-            assume_role_policy=json.dumps(lambda_assume_role_policy()),
-            tags=tags,
-            opts=child,
-        )
-        policy = pulumi.Output.all(
-            args["upload_bucket_arn"], args["processed_bucket_arn"], args["table_arn"], log_group.arn, kms
-        ).apply(
-            lambda v: json.dumps(
-                cleanup_policy(
-                    CleanupResources(
-                        upload_bucket_arn=v[0],
-                        processed_bucket_arn=v[1],
-                        table_arn=v[2],
-                        log_group_arn=v[3],
-                        kms_key_arn=v[4],
-                    )
-                )
-            )
-        )
-        role_policy = aws.iam.RolePolicy(f"{prefix}-cleanup-policy", role=role.id, policy=policy, opts=child)
         environment = pulumi.Output.all(
             args["upload_bucket_name"], args["processed_bucket_name"], args["table_name"]
         ).apply(
@@ -138,23 +107,36 @@ class DevCleanup(pulumi.ComponentResource):
                 contract.ENV_CLEANUP_MAX_AGE_DAYS: str(max_age),
             }
         )
-        self.function = aws.lambda_.Function(
-            function_name,
-            name=function_name,
-            runtime=f"python{LAMBDA_PYTHON}",
+
+        def policy(log_group_arn: pulumi.Output[str]) -> pulumi.Output[str]:
+            return pulumi.Output.all(
+                args["upload_bucket_arn"], args["processed_bucket_arn"], args["table_arn"], log_group_arn, kms
+            ).apply(
+                lambda v: json.dumps(
+                    cleanup_policy(
+                        CleanupResources(
+                            upload_bucket_arn=v[0],
+                            processed_bucket_arn=v[1],
+                            table_arn=v[2],
+                            log_group_arn=v[3],
+                            kms_key_arn=v[4],
+                        )
+                    )
+                )
+            )
+
+        settings = FunctionSettings(
+            prefix=prefix,
+            stem="cleanup",
             handler=contract.CLEANUP_HANDLER,
-            code=handler_code_archive(),
-            role=role.arn,
-            memory_size=256,
-            timeout=CLEANUP_TIMEOUT_SECONDS,
-            architectures=[architecture],
-            environment=aws.lambda_.FunctionEnvironmentArgs(variables=environment),
-            logging_config=aws.lambda_.FunctionLoggingConfigArgs(
-                log_format="JSON", log_group=log_group.name, application_log_level="INFO", system_log_level="WARN"
-            ),
+            memory_mb=256,
+            timeout_s=CLEANUP_TIMEOUT_SECONDS,
+            architecture=architecture,
+            environment=environment,
+            log_retention_days=args.get("log_retention_days", LOG_RETENTION_DAYS),
             tags=tags,
-            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[log_group, role_policy])),
         )
+        self.function = lambda_function(settings, policy, child).function
         # A failed sweep is not retried: the next day's sweep starts over, and the alarm says it failed.
         aws.lambda_.FunctionEventInvokeConfig(
             f"{prefix}-cleanup-async",

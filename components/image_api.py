@@ -18,10 +18,9 @@ from components.iam_documents import (
     ApiResources,
     api_gateway_logging_assume_role_policy,
     api_policy,
-    lambda_assume_role_policy,
 )
 from components.image_pipeline import in_vpc, vpc_config
-from components.lambda_code import LAMBDA_PYTHON, handler_code_archive
+from components.lambda_function import FunctionSettings, lambda_function
 from components.type_tokens import component_options, type_token
 from handlers import contract
 from layers.build import ARCHITECTURES
@@ -29,7 +28,6 @@ from layers.build import ARCHITECTURES
 if TYPE_CHECKING:
     from components.image_pipeline import ImagePipeline
 
-RUNTIME: Final = f"python{LAMBDA_PYTHON}"
 STAGE: Final = "v1"
 # Defaults of ImageApiArgs.
 API_MEMORY_MB: Final = 256
@@ -195,11 +193,8 @@ class ImageApi(pulumi.ComponentResource):
         region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
 
         pool_arn = self._user_pool(region, child)
-        self.function_log_group = self._log_group(
-            "image-api-logs", f"/aws/lambda/{self._child_name('image-api')}", child
-        )
-        role_policy, role = self._execution_role(child)
-        self.function = self._function(architecture, role, role_policy, child)
+        api_function = lambda_function(self._function_settings(architecture), self._policy, child)
+        self.function_log_group, self.function = api_function.log_group, api_function.function
         self.rest_api = aws.apigateway.RestApi(
             self._child_name("image-api"),
             name=self._child_name("image-api"),
@@ -310,17 +305,11 @@ class ImageApi(pulumi.ComponentResource):
             opts=opts,
         )
 
-    def _execution_role(self, opts: pulumi.ResourceOptions) -> tuple[aws.iam.RolePolicy, aws.iam.Role]:
+    def _policy(self, log_group_arn: pulumi.Output[str]) -> pulumi.Output[str]:
         a = self._args
-        role = aws.iam.Role(
-            self._child_name("image-api-role"),
-            assume_role_policy=json.dumps(lambda_assume_role_policy()),
-            tags=self._tags,
-            opts=opts,
-        )
         tracing = a.get("tracing", False)
-        policy = pulumi.Output.all(
-            a["upload_bucket_arn"], a["processed_bucket_arn"], a["table_arn"], self.function_log_group.arn, self._kms
+        return pulumi.Output.all(
+            a["upload_bucket_arn"], a["processed_bucket_arn"], a["table_arn"], log_group_arn, self._kms
         ).apply(
             lambda v: json.dumps(
                 api_policy(
@@ -336,42 +325,24 @@ class ImageApi(pulumi.ComponentResource):
                 )
             )
         )
-        role_policy = aws.iam.RolePolicy(self._child_name("image-api-policy"), role=role.id, policy=policy, opts=opts)
-        return role_policy, role
 
-    def _function(
-        self, architecture: str, role: aws.iam.Role, role_policy: aws.iam.RolePolicy, opts: pulumi.ResourceOptions
-    ) -> aws.lambda_.Function:
+    def _function_settings(self, architecture: str) -> FunctionSettings:
         a = self._args
-        name = self._child_name("image-api")
-        environment = pulumi.Output.all(a["upload_bucket_name"], a["processed_bucket_name"], a["table_name"]).apply(
-            lambda v: api_environment(a, v[0], v[1], v[2])
-        )
-        return aws.lambda_.Function(
-            name,
-            name=name,
-            runtime=RUNTIME,
+        return FunctionSettings(
+            prefix=self._prefix,
+            stem="image-api",
             handler=contract.API_HANDLER,
-            code=handler_code_archive(),
-            role=role.arn,
-            memory_size=a.get("memory_mb", API_MEMORY_MB),
-            timeout=a.get("timeout_seconds", API_TIMEOUT_SECONDS),
-            architectures=[architecture],
-            environment=aws.lambda_.FunctionEnvironmentArgs(variables=environment),
-            logging_config=aws.lambda_.FunctionLoggingConfigArgs(
-                log_format="JSON",
-                log_group=self.function_log_group.name,
-                application_log_level="INFO",
-                system_log_level="WARN",
+            memory_mb=a.get("memory_mb", API_MEMORY_MB),
+            timeout_s=a.get("timeout_seconds", API_TIMEOUT_SECONDS),
+            architecture=architecture,
+            environment=pulumi.Output.all(a["upload_bucket_name"], a["processed_bucket_name"], a["table_name"]).apply(
+                lambda v: api_environment(a, v[0], v[1], v[2])
             ),
-            tracing_config=aws.lambda_.FunctionTracingConfigArgs(
-                mode="Active" if a.get("tracing", False) else "PassThrough"
-            ),
-            vpc_config=vpc_config(a),
+            log_retention_days=a.get("log_retention_days", LOG_RETENTION_DAYS),
             tags=self._tags,
-            opts=pulumi.ResourceOptions.merge(
-                opts, pulumi.ResourceOptions(depends_on=[self.function_log_group, role_policy])
-            ),
+            log_kms_key_arn=self._log_kms,
+            tracing=a.get("tracing", False),
+            vpc=vpc_config(a),
         )
 
     def _cognito_authorizer(

@@ -15,9 +15,10 @@ from components.function_defaults import (
     TIMEOUT_SECONDS,
     UNRESERVED,
 )
-from components.iam_documents import ProcessorResources, lambda_assume_role_policy, processor_policy
-from components.lambda_code import LAMBDA_PYTHON, handler_code_archive, pillow_layer_archive
+from components.iam_documents import ProcessorResources, processor_policy
+from components.lambda_code import pillow_layer_archive
 from components.lambda_environment import handler_environment
+from components.lambda_function import RUNTIME, FunctionSettings, lambda_function
 from components.secure_bucket import (
     ABORT_MULTIPART_DAYS,
     IA_TRANSITION_DAYS,
@@ -34,7 +35,6 @@ from layers.build import ARCHITECTURES, Architecture
 if TYPE_CHECKING:
     from components.image_api import ImageApiArgs
 
-RUNTIME = f"python{LAMBDA_PYTHON}"
 HANDLER = "handlers.image_processor.handler"
 # SQS keeps a message at most 14 days: the longest time on-call has to look at a failed event.
 FAILURE_QUEUE_RETENTION_S = 14 * 24 * 3600
@@ -214,10 +214,9 @@ class ImagePipeline(pulumi.ComponentResource):
         )
         self.table = self._metadata_table(child)
         self.failure_queue = self._failure_queue(child)
-        self.log_group = self._log_group(child)
-        role, role_policy = self._execution_role(child)
         layer = self._pillow_layer(child)
-        self.function = self._function(role, role_policy, layer, child)
+        processor = lambda_function(self._function_settings(layer), self._policy, child)
+        self.log_group, self.function = processor.log_group, processor.function
         self._async_invoke_config(child)
         permission = self._s3_invoke_permission(account_id, child)
         self._upload_notification(pulumi.ResourceOptions(parent=self, depends_on=[permission]))
@@ -323,29 +322,12 @@ class ImagePipeline(pulumi.ComponentResource):
             opts=opts,
         )
 
-    def _log_group(self, opts: pulumi.ResourceOptions) -> aws.cloudwatch.LogGroup:
-        return aws.cloudwatch.LogGroup(
-            self._child_name("image-processor-logs"),
-            # Lambda writes to this group by default; creating it first lets us own its retention.
-            name=f"/aws/lambda/{self._child_name('image-processor')}",
-            retention_in_days=self._args.get("log_retention_days", LOG_RETENTION_DAYS),
-            kms_key_id=self._log_kms,
-            tags=self._tags,
-            opts=opts,
-        )
-
-    def _execution_role(self, opts: pulumi.ResourceOptions) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
-        role = aws.iam.Role(
-            self._child_name("image-processor-role"),
-            assume_role_policy=json.dumps(lambda_assume_role_policy()),
-            tags=self._tags,
-            opts=opts,
-        )
+    def _policy(self, log_group_arn: pulumi.Output[str]) -> pulumi.Output[str]:
         tracing = self._args.get("tracing", False)
-        policy = pulumi.Output.all(
+        return pulumi.Output.all(
             self.upload_bucket.arn,
             self.processed_bucket.arn,
-            self.log_group.arn,
+            log_group_arn,
             self.table.arn,
             self.failure_queue.arn,
             self._kms,
@@ -365,10 +347,6 @@ class ImagePipeline(pulumi.ComponentResource):
                 )
             )
         )
-        role_policy = aws.iam.RolePolicy(
-            self._child_name("image-processor-policy"), role=role.id, policy=policy, opts=opts
-        )
-        return role, role_policy
 
     def _pillow_layer(self, opts: pulumi.ResourceOptions) -> aws.lambda_.LayerVersion:
         name = self._child_name("pillow")
@@ -382,45 +360,25 @@ class ImagePipeline(pulumi.ComponentResource):
             opts=opts,
         )
 
-    def _function(
-        self,
-        role: aws.iam.Role,
-        role_policy: aws.iam.RolePolicy,
-        layer: aws.lambda_.LayerVersion,
-        opts: pulumi.ResourceOptions,
-    ) -> aws.lambda_.Function:
+    def _function_settings(self, layer: aws.lambda_.LayerVersion) -> FunctionSettings:
         a = self._args
-        name = self._child_name("image-processor")
-        environment = pulumi.Output.all(self.processed_bucket.name, self.table.name).apply(
-            lambda names: function_environment(a, names[0], names[1])
-        )
-        return aws.lambda_.Function(
-            name,
-            name=name,
-            runtime=RUNTIME,
+        return FunctionSettings(
+            prefix=self._name_prefix,
+            stem="image-processor",
             handler=HANDLER,
-            code=handler_code_archive(),
-            role=role.arn,
-            layers=[layer.arn],
-            memory_size=a.get("memory_mb", MEMORY_MB),
-            timeout=a.get("timeout_seconds", TIMEOUT_SECONDS),
-            architectures=[self._architecture],
-            reserved_concurrent_executions=reserved_concurrency_of(a),
-            environment=aws.lambda_.FunctionEnvironmentArgs(variables=environment),
-            logging_config=aws.lambda_.FunctionLoggingConfigArgs(
-                log_format="JSON",
-                log_group=self.log_group.name,
-                application_log_level="INFO",
-                system_log_level="WARN",
+            memory_mb=a.get("memory_mb", MEMORY_MB),
+            timeout_s=a.get("timeout_seconds", TIMEOUT_SECONDS),
+            architecture=self._architecture,
+            environment=pulumi.Output.all(self.processed_bucket.name, self.table.name).apply(
+                lambda names: function_environment(a, names[0], names[1])
             ),
-            tracing_config=aws.lambda_.FunctionTracingConfigArgs(
-                mode="Active" if a.get("tracing", False) else "PassThrough"
-            ),
-            vpc_config=vpc_config(a),
+            log_retention_days=a.get("log_retention_days", LOG_RETENTION_DAYS),
             tags=self._tags,
-            # The log group must exist first, or Lambda creates one with infinite retention;
-            # the policy must be attached before the first invocation.
-            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[self.log_group, role_policy])),
+            log_kms_key_arn=self._log_kms,
+            tracing=a.get("tracing", False),
+            vpc=vpc_config(a),
+            layers=[layer.arn],
+            reserved_concurrency=reserved_concurrency_of(a),
         )
 
     def _async_invoke_config(self, opts: pulumi.ResourceOptions) -> aws.lambda_.FunctionEventInvokeConfig:
