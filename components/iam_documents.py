@@ -97,12 +97,7 @@ def processor_policy(r: ProcessorResources) -> PolicyDocument:
             "Resource": r.failure_queue_arn,
         },
     ]
-    if r.kms_key_arn is not None:
-        statements.append(use_data_key(r.kms_key_arn, "kms:Decrypt", "kms:GenerateDataKey"))
-    if r.tracing:
-        statements.append(_xray_statement())
-    if r.in_vpc:
-        statements.append(_vpc_networking_statement())
+    statements += stack_grants(r.kms_key_arn, r.tracing, r.in_vpc)
     return {"Version": "2012-10-17", "Statement": statements}
 
 
@@ -169,12 +164,7 @@ def api_policy(r: ApiResources) -> PolicyDocument:
         },
         write_own_logs(r.log_group_arn),
     ]
-    if r.kms_key_arn is not None:
-        statements.append(use_data_key(r.kms_key_arn, "kms:Decrypt", "kms:GenerateDataKey"))
-    if r.tracing:
-        statements.append(_xray_statement())
-    if r.in_vpc:
-        statements.append(_vpc_networking_statement())
+    statements += stack_grants(r.kms_key_arn, r.tracing, r.in_vpc)
     return {"Version": "2012-10-17", "Statement": statements}
 
 
@@ -249,6 +239,16 @@ def api_gateway_logging_assume_role_policy() -> PolicyDocument:
             }
         ],
     }
+
+
+def stack_grants(kms_key_arn: str | None, tracing: bool, in_vpc: bool) -> list[dict[str, Any]]:
+    """What a function of the pipeline needs from how the stack is set up: its data key, X-Ray, its VPC."""
+    grants = [use_data_key(kms_key_arn, "kms:Decrypt", "kms:GenerateDataKey")] if kms_key_arn is not None else []
+    if tracing:
+        grants.append(_xray_statement())
+    if in_vpc:
+        grants.append(_vpc_networking_statement())
+    return grants
 
 
 def write_own_logs(log_group_arn: str) -> dict[str, Any]:

@@ -18,7 +18,8 @@ from typing import Any
 
 from offline.document import _json_string_inputs, _normalise
 from offline.generated_files import write_if_changed
-from offline.runtime import STACK_TYPE, AliasSpec, Evaluation, RecordedResource, evaluate_program
+from offline.runtime import Evaluation, RecordedResource, evaluate_program
+from offline.urns import make_urn, urn_parts
 from program.config import ROOT, STACKS
 
 DEPLOYED_DIR = ROOT / "tests" / "snapshots" / "deployed"
@@ -52,27 +53,11 @@ def identity_document(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
-# --- URNs and aliases, as the engine computes them ---
-
-
-def _urn_parts(urn: str) -> tuple[str, str, str, str]:
-    """(stack, project, qualified type chain, name) of ``urn:pulumi:stack::project::chain::name``."""
-    head, project, chain, name = urn.split("::", 3)
-    return head.removeprefix("urn:pulumi:"), project, chain, name
-
-
-def make_urn(stack: str, project: str, parent_urn: str | None, type_: str, name: str) -> str:
-    """A child's URN carries its parent's type chain, except under the stack itself."""
-    chain = type_
-    if parent_urn:
-        parent_chain = _urn_parts(parent_urn)[2]
-        if parent_chain.split("$")[-1] != STACK_TYPE:
-            chain = f"{parent_chain}${type_}"
-    return f"urn:pulumi:{stack}::{project}::{chain}::{name}"
+# --- aliases, as the engine resolves them ---
 
 
 def _own_alias_urns(resource: RecordedResource) -> Iterator[str]:
-    stack, project, _, _ = _urn_parts(resource.urn)
+    stack, project, _, _ = urn_parts(resource.urn)
     for alias in resource.aliases:
         if alias.urn:
             yield alias.urn
@@ -89,8 +74,8 @@ def _own_alias_urns(resource: RecordedResource) -> Iterator[str]:
 
 def _inherited(child_urn: str, parent_name: str, parent_alias: str) -> str:
     """The child's URN under an alias of its parent; a name derived from the parent's follows it."""
-    stack, project, chain, name = _urn_parts(child_urn)
-    alias_name = _urn_parts(parent_alias)[3]
+    stack, project, chain, name = urn_parts(child_urn)
+    alias_name = urn_parts(parent_alias)[3]
     if name.startswith(parent_name):
         name = alias_name + name[len(parent_name) :]
     return make_urn(stack, project, parent_alias, chain.split("$")[-1], name)
@@ -125,4 +110,4 @@ if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
 
 
-__all__ = ["AliasSpec", "alias_urns", "identity_document", "make_urn", "resource_inputs"]
+__all__ = ["alias_urns", "identity_document", "make_urn", "resource_inputs"]

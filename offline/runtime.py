@@ -20,11 +20,11 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 
 from components.lambda_code import ENV_SKIP_LAYER_BUILD
+from offline.urns import STACK_TYPE, make_urn
 from program.config import PROJECT, ROOT, stack_file_values
 
 ACCOUNT_ID = "123456789012"
 REGION = "eu-west-1"
-STACK_TYPE = "pulumi:pulumi:Stack"
 
 
 @dataclass(frozen=True)
@@ -166,15 +166,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.recorded: list[RecordedResource] = []
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
-        # The engine qualifies a child's type with its parent's whole type chain (the stack's own type
-        # left out); Pulumi's MockMonitor keeps only the parent's last type, which makes URNs of
-        # nested components differ from a real deployment's.
-        chain = type_
-        if parent:
-            parent_chain = parent.split("::")[2]
-            if parent_chain != STACK_TYPE:
-                chain = f"{parent_chain}${type_}"
-        return "::".join((f"urn:pulumi:{pulumi.get_stack()}", pulumi.get_project(), chain, name))
+        # Pulumi's MockMonitor keeps only the parent's last type; the engine qualifies a child's type with
+        # its parent's whole chain, so URNs of nested components would differ from a real deployment's.
+        return make_urn(pulumi.get_stack(), pulumi.get_project(), parent or None, type_, name)
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]

@@ -43,28 +43,23 @@ class MetricScope:
     cleanup_function: str | None = None
 
     def namespace_of(self, ref: MetricRef) -> str:
-        if ref.source is Source.CLEANUP:
-            return Source.LAMBDA.value
-        return self.namespace if ref.source is Source.LOGS else ref.source.value
+        return ref.source.aws_namespace or self.namespace
 
     def dimensions_of(self, ref: MetricRef) -> dict[str, str]:
-        if ref.source is Source.LAMBDA:
-            return {"FunctionName": self.function_name}
-        if ref.source is Source.SQS:
-            return {"QueueName": self.queue_name}
-        if ref.source is Source.S3_UPLOADS:
-            if self.upload_bucket is None:
-                raise ValueError(f"{ref.name} of the upload bucket needs AlarmsArgs.upload_bucket_name")
-            return {"BucketName": self.upload_bucket, "FilterId": UPLOAD_REQUEST_FILTER}
-        if ref.source is Source.API:
-            if self.api_name is None or self.api_stage is None:
-                raise ValueError(f"{ref.name} of the image API needs its api_name and api_stage")
-            return {"ApiName": self.api_name, "Stage": self.api_stage}
-        if ref.source is Source.CLEANUP:
-            if self.cleanup_function is None:
-                raise ValueError(f"{ref.name} of the cleanup needs its cleanup_function_name")
-            return {"FunctionName": self.cleanup_function}
-        return {}
+        """The metric's dimensions in this stack; a metric of a resource the stack was not given is refused."""
+        by_source: dict[Source, dict[str, str | None]] = {
+            Source.LAMBDA: {"FunctionName": self.function_name},
+            Source.SQS: {"QueueName": self.queue_name},
+            Source.LOGS: {},
+            Source.S3_UPLOADS: {"BucketName": self.upload_bucket, "FilterId": UPLOAD_REQUEST_FILTER},
+            Source.API: {"ApiName": self.api_name, "Stage": self.api_stage},
+            Source.CLEANUP: {"FunctionName": self.cleanup_function},
+        }
+        dimensions = by_source[ref.source]
+        missing = [name for name, value in dimensions.items() if value is None]
+        if missing:
+            raise ValueError(f"{ref.name} of the {ref.source} needs its {' and '.join(missing)}: it was not given")
+        return {name: value for name, value in dimensions.items() if value is not None}
 
 
 def alarm_name(prefix: str, spec: AlarmSpec) -> str:
@@ -258,7 +253,7 @@ class Alarms(pulumi.ComponentResource):
             evaluation_periods=spec.evaluation_periods,
             # No requests publish no data: a quiet window is simply not uploading.
             treat_missing_data=NOT_BREACHING,
-            namespace=UPLOAD_REQUESTS.source.value,
+            namespace=UPLOAD_REQUESTS.source.aws_namespace,
             metric_name=UPLOAD_REQUESTS.name,
             dimensions=scope.apply(lambda s: s.dimensions_of(UPLOAD_REQUESTS)),
             statistic=UPLOAD_REQUESTS.statistic,

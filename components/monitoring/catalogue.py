@@ -28,14 +28,28 @@ class Unit(StrEnum):
 
 
 class Source(StrEnum):
-    """Where an alarm's metric lives; the Alarms component supplies namespace and dimensions."""
+    """Whose metric it is; MetricScope places it in a stack (namespace from AWS_NAMESPACES, dimensions)."""
 
-    LAMBDA = "AWS/Lambda"  # dimension FunctionName
-    SQS = "AWS/SQS"  # dimension QueueName (the failure queue)
+    LAMBDA = "image function"  # FunctionName
+    SQS = "failure queue"  # QueueName
     LOGS = "log metric"  # the stack's own namespace, no dimensions
-    S3_UPLOADS = "AWS/S3"  # dimensions BucketName (the upload bucket) and FilterId (UPLOAD_REQUEST_FILTER)
-    API = "AWS/ApiGateway"  # dimensions ApiName and Stage (the image API)
-    CLEANUP = "AWS/Lambda of the dev cleanup"  # namespace AWS/Lambda, dimension FunctionName (the cleanup)
+    S3_UPLOADS = "upload requests"  # BucketName (the upload bucket) and FilterId (UPLOAD_REQUEST_FILTER)
+    API = "image API"  # ApiName and Stage
+    CLEANUP = "cleanup function"  # FunctionName
+
+    @property
+    def aws_namespace(self) -> str | None:
+        """The namespace AWS publishes the metric in; None for the stack's own log metrics."""
+        return AWS_NAMESPACES.get(self)
+
+
+AWS_NAMESPACES: Final = {
+    Source.LAMBDA: "AWS/Lambda",
+    Source.SQS: "AWS/SQS",
+    Source.S3_UPLOADS: "AWS/S3",
+    Source.API: "AWS/ApiGateway",
+    Source.CLEANUP: "AWS/Lambda",
+}
 
 
 @dataclass(frozen=True)

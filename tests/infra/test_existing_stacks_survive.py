@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from offline.identity import alias_urns, deployed_path, make_urn, resource_inputs
+from offline.identity import alias_urns, deployed_path, resource_inputs
 from offline.runtime import AliasSpec, Evaluation, RecordedResource
+from offline.urns import make_urn
 from program.config import STACKS
 
 # Inputs AWS updates in place that later steps change on purpose: not a replacement.
