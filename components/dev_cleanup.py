@@ -34,6 +34,10 @@ MAX_AGE_DAYS: Final = 7
 CLEANUP_TIMEOUT_SECONDS: Final = 300
 
 
+# `{prefix}-cleanup`: the function, and its log group, role and policy after it.
+FUNCTION_STEM: Final = "cleanup"
+
+
 class DevCleanupArgs(TypedDict):
     upload_bucket_name: pulumi.Input[str]
     """The pipeline's upload bucket."""
@@ -127,7 +131,7 @@ class DevCleanup(pulumi.ComponentResource):
 
         settings = FunctionSettings(
             prefix=prefix,
-            stem="cleanup",
+            stem=FUNCTION_STEM,
             handler=contract.CLEANUP_HANDLER,
             memory_mb=256,
             timeout_s=CLEANUP_TIMEOUT_SECONDS,

@@ -68,6 +68,10 @@ GATEWAY_ERRORS: Final = {
 }
 
 
+# `{prefix}-image-api`: the function, and its log group, role and policy after it.
+FUNCTION_STEM: Final = "image-api"
+
+
 class ImageApiArgs(TypedDict):
     upload_bucket_name: pulumi.Input[str]
     """The pipeline's upload bucket (ImagePipeline's upload_bucket_name)."""
@@ -330,7 +334,7 @@ class ImageApi(pulumi.ComponentResource):
         a = self._args
         return FunctionSettings(
             prefix=self._prefix,
-            stem="image-api",
+            stem=FUNCTION_STEM,
             handler=contract.API_HANDLER,
             memory_mb=a.get("memory_mb", API_MEMORY_MB),
             timeout_s=a.get("timeout_seconds", API_TIMEOUT_SECONDS),

@@ -40,6 +40,10 @@ HANDLER = "handlers.image_processor.handler"
 FAILURE_QUEUE_RETENTION_S = 14 * 24 * 3600
 
 
+# `{prefix}-image-processor`: the function, and its log group, role and policy after it.
+FUNCTION_STEM: Final = "image-processor"
+
+
 class RenditionArgs(TypedDict):
     """One rendition: the largest size it fits into and the formats it is written in."""
 
@@ -364,7 +368,7 @@ class ImagePipeline(pulumi.ComponentResource):
         a = self._args
         return FunctionSettings(
             prefix=self._name_prefix,
-            stem="image-processor",
+            stem=FUNCTION_STEM,
             handler=HANDLER,
             memory_mb=a.get("memory_mb", MEMORY_MB),
             timeout_s=a.get("timeout_seconds", TIMEOUT_SECONDS),

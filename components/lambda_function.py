@@ -44,6 +44,11 @@ class FunctionSettings:
         return f"{self.prefix}-{self.stem}"
 
 
+def role_name_pattern(prefix: str, stem: str) -> str:
+    """The name of the role lambda_function() makes for `{prefix}-{stem}`, which AWS ends in a random suffix."""
+    return f"{prefix}-{stem}-role-*"
+
+
 @dataclass(frozen=True)
 class LambdaFunction:
     log_group: aws.cloudwatch.LogGroup

@@ -11,8 +11,11 @@ from components.compliance.keys import ComplianceKeys, ComplianceKeysArgs
 from components.compliance.network import PrivateNetwork, PrivateNetworkArgs
 from components.dev_cleanup import DevCleanupArgs
 from components.function_defaults import UNRESERVED
+from components.image_api import FUNCTION_STEM as API_STEM
 from components.image_api import ImageApi, ImageApiArgs
+from components.image_pipeline import FUNCTION_STEM as PROCESSOR_STEM
 from components.image_pipeline import ImagePipeline, ImagePipelineArgs, RenditionArgs
+from components.lambda_function import role_name_pattern
 from components.monitoring.alarms import stack_facts
 from components.monitoring.alerting_sns import AlertingSNSArgs
 from components.monitoring.catalogue import StackFacts, Tier
@@ -52,8 +55,7 @@ class Protection:
 def compliance_keys_args(config: StackConfig) -> ComplianceKeysArgs:
     n = naming(config)
     return ComplianceKeysArgs(
-        # The functions' roles are autonamed: `{logical name}-{random suffix}`.
-        user_roles=[f"{n.name('image-processor-role')}-*", f"{n.name('image-api-role')}-*"],
+        user_roles=[role_name_pattern(n.prefix, PROCESSOR_STEM), role_name_pattern(n.prefix, API_STEM)],
         reader_roles=[auditor_role_name(n.prefix)],
         denied_roles=[operator_role_name(n.prefix)],
         name_prefix=n.prefix,
