@@ -361,13 +361,14 @@ def describe(change: ValueChange) -> str:
     return f"{change.path}: {_show(old)} -> {_show(new)}"
 
 
-def _entry_title(entry: Mapping[str, Any]) -> str:
-    return f"{entry['type']} {entry['name']}"
-
-
 def _title(key: str) -> str:
+    """A label (``type::name``) as the report names the resource: ``type name``."""
     type_, name = key.split("::", 1)
     return f"{type_} {name}"
+
+
+def _entry_title(entry: Mapping[str, Any]) -> str:
+    return _title(label(entry))
 
 
 def render(diff: PlanDiff, stack: str, old_name: str, new_name: str, notes: Collection[str] = ()) -> str:

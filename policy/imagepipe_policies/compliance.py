@@ -8,16 +8,15 @@ and not an AWS-managed alias (`alias/aws/s3`, ...), whose use the account cannot
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from pulumi_policy import EnforcementLevel, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy
+from pulumi_policy import ReportViolation, ResourceValidationArgs
 
 from .keys import aws_managed
-from .posture import COMPLIANCE, posture_schema, require
+from .posture import COMPLIANCE, resource_policy_when
 from .properties import is_set, listed, value_at, value_if_known
 from .resource_types import BUCKET_ENCRYPTION, FUNCTION, LOG_GROUP, QUEUE, TABLE
 
 
 def _in_vpc(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    require(args, COMPLIANCE)
     if args.resource_type != FUNCTION:
         return
     missing = [key for key in ("subnetIds", "securityGroupIds") if not is_set(args.props, "vpcConfig", key)]
@@ -76,24 +75,21 @@ _AT_REST: Final[dict[str, Callable[[Mapping[str, Any]], list[str]]]] = {
 
 
 def _customer_managed_keys(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    require(args, COMPLIANCE)
     judge = _AT_REST.get(args.resource_type)
     for problem in judge(args.props) if judge else []:
         report(f"{args.name} does not encrypt with a customer-managed key: {problem}", None)
 
 
-COMPLIANCE_FUNCTIONS_IN_VPC: Final = ResourceValidationPolicy(
+COMPLIANCE_FUNCTIONS_IN_VPC: Final = resource_policy_when(
+    COMPLIANCE,
     name="compliance-functions-in-vpc",
     description="In compliance mode every Lambda function runs in the VPC (subnets and security groups).",
     validate=_in_vpc,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=posture_schema(COMPLIANCE),
 )
 
-COMPLIANCE_CUSTOMER_MANAGED_KEYS: Final = ResourceValidationPolicy(
+COMPLIANCE_CUSTOMER_MANAGED_KEYS: Final = resource_policy_when(
+    COMPLIANCE,
     name="compliance-customer-managed-keys",
     description="In compliance mode tables, queues, bucket encryption and log groups use customer-managed KMS keys.",
     validate=_customer_managed_keys,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=posture_schema(COMPLIANCE),
 )

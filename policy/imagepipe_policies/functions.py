@@ -19,7 +19,7 @@ from typing import Final
 
 from pulumi_policy import EnforcementLevel, PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy
 
-from .posture import PROTECTED, posture_schema, require
+from .posture import PROTECTED, stack_policy_when
 from .properties import is_set, listed, value_at, value_if_known
 from .resource_types import BUCKET_NOTIFICATION, EVENT_TARGET, FUNCTION, INVOKE_CONFIG, SCHEDULE, TOPIC_SUBSCRIPTION
 from .stack import judge_each, of_type, points_at
@@ -36,6 +36,13 @@ class Invoker:
     """Fires on a clock: its event carries nothing a later run would not redo."""
 
 
+def schedule_runs(schedule: PolicyResource, function: PolicyResource) -> bool:
+    """Whether an EventBridge Scheduler schedule's target is `function`."""
+    return points_at(
+        schedule, "target", [value_if_known(schedule.props, "target", "arn")], function, FUNCTION_IDENTITIES
+    )
+
+
 def invokers(function: PolicyResource, resources: Sequence[PolicyResource]) -> list[Invoker]:
     """The resources in the stack that invoke `function` asynchronously."""
     found: list[Invoker] = []
@@ -45,9 +52,7 @@ def invokers(function: PolicyResource, resources: Sequence[PolicyResource]) -> l
         if points_at(notification, "lambdaFunctions", arns, function, FUNCTION_IDENTITIES):
             found.append(Invoker(S3_NOTIFICATION, periodic=False))
     for schedule in of_type(resources, SCHEDULE):
-        if points_at(
-            schedule, "target", [value_if_known(schedule.props, "target", "arn")], function, FUNCTION_IDENTITIES
-        ):
+        if schedule_runs(schedule, function):
             found.append(Invoker("schedule", periodic=True))
     for target in of_type(resources, EVENT_TARGET):
         if points_at(target, "arn", [value_if_known(target.props, "arn")], function, FUNCTION_IDENTITIES):
@@ -100,8 +105,6 @@ def _failure_destination(args: StackValidationArgs, report: ReportViolation) -> 
 
 
 def _reserved_concurrency(args: StackValidationArgs, report: ReportViolation) -> None:
-    require(args, PROTECTED)
-
     def judge(function: PolicyResource) -> None:
         if not any(i.kind == S3_NOTIFICATION for i in invokers(function, args.resources)):
             return
@@ -134,10 +137,10 @@ ASYNC_FUNCTIONS_FAILURE_DESTINATION: Final = StackValidationPolicy(
 # 10) cannot reserve anything while keeping the 100 unreserved executions AWS demands, and then the
 # function rightly runs unreserved (README, "Deploying for real"). Functions behind API Gateway are
 # bounded by the stage's throttling instead, so only S3-triggered functions are asked.
-FUNCTIONS_RESERVED_CONCURRENCY: Final = StackValidationPolicy(
+FUNCTIONS_RESERVED_CONCURRENCY: Final = stack_policy_when(
+    PROTECTED,
     name="functions-reserved-concurrency",
     description="On a protected stack, every function triggered by S3 uploads has reserved concurrency.",
     validate=_reserved_concurrency,
     enforcement_level=EnforcementLevel.ADVISORY,
-    config_schema=posture_schema(PROTECTED),
 )

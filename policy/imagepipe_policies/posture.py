@@ -11,10 +11,18 @@ The stack's name is not used: `prod-eu` or `staging` say nothing reliable about 
 and the config file states the intent where a reviewer sees it.
 """
 
-from collections.abc import Mapping
-from typing import Any, Final
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar
 
-from pulumi_policy import PolicyConfigSchema, ResourceValidationArgs, StackValidationArgs
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
 
 PROTECTED: Final = "protected"
 COMPLIANCE: Final = "compliance"
@@ -41,3 +49,52 @@ def require(args: ResourceValidationArgs | StackValidationArgs, flag: str) -> No
     """Mark the policy not applicable (the SDK records it) unless the stack has `flag` on."""
     if not holds(args.get_config(), flag):
         args.not_applicable(f"{flag}: false in the policy pack config")
+
+
+Args = TypeVar("Args", ResourceValidationArgs, StackValidationArgs)
+
+
+def only_when(flag: str, validate: Callable[[Args, ReportViolation], None]) -> Callable[[Args, ReportViolation], None]:
+    """`validate`, run only on a stack with `flag` on (else the policy reports itself not applicable)."""
+
+    def validate_when(args: Args, report: ReportViolation) -> None:
+        require(args, flag)
+        validate(args, report)
+
+    return validate_when
+
+
+def resource_policy_when(
+    flag: str,
+    *,
+    name: str,
+    description: str,
+    validate: Callable[[ResourceValidationArgs, ReportViolation], None],
+    enforcement_level: EnforcementLevel = EnforcementLevel.MANDATORY,
+) -> ResourceValidationPolicy:
+    """A resource policy that applies only when `flag` is on: the flag is read and declared in one place."""
+    return ResourceValidationPolicy(
+        name=name,
+        description=description,
+        validate=only_when(flag, validate),
+        enforcement_level=enforcement_level,
+        config_schema=posture_schema(flag),
+    )
+
+
+def stack_policy_when(
+    flag: str,
+    *,
+    name: str,
+    description: str,
+    validate: Callable[[StackValidationArgs, ReportViolation], None],
+    enforcement_level: EnforcementLevel = EnforcementLevel.MANDATORY,
+) -> StackValidationPolicy:
+    """A stack policy that applies only when `flag` is on: the flag is read and declared in one place."""
+    return StackValidationPolicy(
+        name=name,
+        description=description,
+        validate=only_when(flag, validate),
+        enforcement_level=enforcement_level,
+        config_schema=posture_schema(flag),
+    )

@@ -8,18 +8,10 @@ adds `forceDestroy`, which the program allows on any stack.
 from collections.abc import Mapping
 from typing import Final
 
-from pulumi_policy import (
-    EnforcementLevel,
-    PolicyResource,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
+from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs
 
-from .functions import FUNCTION_IDENTITIES
-from .posture import PROTECTED, posture_schema, require
+from .functions import schedule_runs
+from .posture import PROTECTED, resource_policy_when, stack_policy_when
 from .properties import value_at, value_if_known
 from .resource_types import (
     API_GATEWAY_RESPONSE,
@@ -30,7 +22,7 @@ from .resource_types import (
     FUNCTION_URL,
     SCHEDULE,
 )
-from .stack import judge_each, of_type, points_at
+from .stack import judge_each, of_type
 
 # The image API function's allowed browser origins (a JSON list), as handlers/contract.py names it.
 CORS_ORIGINS_VARIABLE: Final = "CORS_ORIGINS"
@@ -40,13 +32,11 @@ ALLOW_ORIGIN_HEADER: Final = "access-control-allow-origin"
 
 
 def _no_force_destroy(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    require(args, PROTECTED)
     if args.resource_type in BUCKETS and value_at(args.props, "forceDestroy") is True:
         report(f"bucket {args.name} has forceDestroy: `pulumi destroy` would delete every object in it", None)
 
 
 def _no_open_cors(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    require(args, PROTECTED)
     if args.resource_type == FUNCTION:
         origins = value_at(args.props, "environment", "variables", CORS_ORIGINS_VARIABLE)
         if isinstance(origins, str) and "*" in origins:
@@ -59,7 +49,6 @@ def _no_open_cors(args: ResourceValidationArgs, report: ReportViolation) -> None
 
 
 def _no_unauthenticated_routes(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    require(args, PROTECTED)
     if args.resource_type == API_METHOD:
         method = value_at(args.props, "httpMethod")
         # A CORS preflight (OPTIONS) carries no credentials by design and reaches no data.
@@ -70,13 +59,11 @@ def _no_unauthenticated_routes(args: ResourceValidationArgs, report: ReportViola
 
 
 def _no_cleanup_schedule(args: StackValidationArgs, report: ReportViolation) -> None:
-    require(args, PROTECTED)
     cleanups = [f for f in of_type(args.resources, FUNCTION) if value_if_known(f.props, "handler") == CLEANUP_HANDLER]
 
     def judge(schedule: PolicyResource) -> None:
-        target = value_if_known(schedule.props, "target", "arn")
         for cleanup in cleanups:
-            if points_at(schedule, "target", [target], cleanup, FUNCTION_IDENTITIES):
+            if schedule_runs(schedule, cleanup):
                 report(
                     f"schedule {schedule.name} runs the cleanup ({cleanup.name}), which deletes every upload, "
                     f"rendition and metadata item past an age",
@@ -86,34 +73,30 @@ def _no_cleanup_schedule(args: StackValidationArgs, report: ReportViolation) -> 
     judge_each(of_type(args.resources, SCHEDULE), judge)
 
 
-PROTECTED_NO_FORCE_DESTROY: Final = ResourceValidationPolicy(
+PROTECTED_NO_FORCE_DESTROY: Final = resource_policy_when(
+    PROTECTED,
     name="protected-no-force-destroy",
     description="On a protected stack no S3 bucket has forceDestroy.",
     validate=_no_force_destroy,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=posture_schema(PROTECTED),
 )
 
-PROTECTED_NO_OPEN_CORS: Final = ResourceValidationPolicy(
+PROTECTED_NO_OPEN_CORS: Final = resource_policy_when(
+    PROTECTED,
     name="protected-no-open-cors",
     description="On a protected stack no API allows every origin (CORS_ORIGINS or Access-Control-Allow-Origin *).",
     validate=_no_open_cors,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=posture_schema(PROTECTED),
 )
 
-PROTECTED_NO_UNAUTHENTICATED_ROUTES: Final = ResourceValidationPolicy(
+PROTECTED_NO_UNAUTHENTICATED_ROUTES: Final = resource_policy_when(
+    PROTECTED,
     name="protected-no-unauthenticated-routes",
     description="On a protected stack every API method but OPTIONS, and every function URL, needs authorization.",
     validate=_no_unauthenticated_routes,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=posture_schema(PROTECTED),
 )
 
-PROTECTED_NO_CLEANUP_SCHEDULE: Final = StackValidationPolicy(
+PROTECTED_NO_CLEANUP_SCHEDULE: Final = stack_policy_when(
+    PROTECTED,
     name="protected-no-cleanup-schedule",
     description="On a protected stack no schedule runs the dev cleanup function.",
     validate=_no_cleanup_schedule,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=posture_schema(PROTECTED),
 )

@@ -11,6 +11,7 @@ from typing import Any
 from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
+from components.image_pipeline import HANDLER as PROCESSOR_HANDLER
 from policy.imagepipe_policies import resource_types as t
 from tests.policy.engine import stack_resource
 
@@ -117,7 +118,7 @@ def function(name: str = "image-processor", **props: Any) -> dict[str, Any]:
     return {
         "name": name,
         "arn": function_arn(name),
-        "handler": "handlers.image_processor.handler",
+        "handler": PROCESSOR_HANDLER,
         "runtime": "python3.12",
         "loggingConfig": {"logFormat": "JSON", "logGroup": f"/aws/lambda/{name}"},
         **props,

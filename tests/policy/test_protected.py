@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from pulumi_policy import Policy
 
+from handlers import contract
 from policy.imagepipe_policies import resource_types as t
 from policy.imagepipe_policies.protected import (
     PROTECTED_NO_CLEANUP_SCHEDULE,
@@ -55,7 +56,7 @@ def test_a_bucket_with_force_destroy_is_refused() -> None:
 
 def test_the_api_function_may_list_exact_origins_but_not_any_origin() -> None:
     def cors(origins: str) -> list[str]:
-        env = {"variables": {"CORS_ORIGINS": origins, "UPLOAD_BUCKET": "uploads"}}
+        env = {"variables": {contract.ENV_CORS_ORIGINS: origins, contract.ENV_UPLOAD_BUCKET: "uploads"}}
         return verdict(PROTECTED_NO_OPEN_CORS, t.FUNCTION, "image-api", {"environment": env}).messages
 
     assert cors('["https://images.example.com"]') == []
@@ -98,7 +99,7 @@ def test_a_function_url_without_authorization_is_refused() -> None:
 
 
 def test_a_schedule_running_the_cleanup_is_refused_and_other_schedules_are_not() -> None:
-    cleanup = stack_resource(t.FUNCTION, function("cleanup", handler="handlers.cleanup_handler.handler"), "cleanup")
+    cleanup = stack_resource(t.FUNCTION, function("cleanup", handler=contract.CLEANUP_HANDLER), "cleanup")
     report = stack_resource(t.FUNCTION, function("report", handler="handlers.report.handler"), "report")
     resources = [
         cleanup,
