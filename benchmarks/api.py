@@ -154,28 +154,21 @@ def _provision(region: str) -> str:
 
 
 def _events(image_id: str) -> dict[str, dict[str, Any]]:
+    from emulated_aws.api_gateway import proxy_event
     from handlers import contract
 
-    def event(method: str, resource: str, **extra: Any) -> dict[str, Any]:
-        return {
-            "resource": resource,
-            "path": resource.replace("{id}", image_id),
-            "httpMethod": method,
-            "headers": {"Origin": "https://app.example.com", "Content-Type": "application/json"},
-            "queryStringParameters": None,
-            "pathParameters": None,
-            "requestContext": {"requestId": "bench", "authorizer": {"claims": {"sub": USER}}},
-            "body": None,
-            "isBase64Encoded": False,
-            **extra,
-        }
-
+    headers = {"Origin": "https://app.example.com", "Content-Type": "application/json"}
     upload = {"file_name": "photo.jpg", "content_type": "image/jpeg", "size": 3_000_000}
+    path = {contract.API_IMAGE_ID_PARAM: image_id}
     return {
-        "POST /images": event("POST", contract.API_IMAGES_PATH, body=json.dumps(upload)),
-        "GET /images": event("GET", contract.API_IMAGES_PATH, queryStringParameters={"limit": str(LISTED_IMAGES)}),
-        "GET /images/{id}": event(
-            "GET", contract.API_IMAGE_PATH, pathParameters={contract.API_IMAGE_ID_PARAM: image_id}
+        "POST /images": proxy_event(
+            "POST", contract.API_IMAGES_PATH, user=USER, headers=headers, body=json.dumps(upload)
+        ),
+        "GET /images": proxy_event(
+            "GET", contract.API_IMAGES_PATH, user=USER, headers=headers, query={"limit": str(LISTED_IMAGES)}
+        ),
+        "GET /images/{id}": proxy_event(
+            "GET", contract.API_IMAGE_PATH, user=USER, headers=headers, path_parameters=path
         ),
     }
 

@@ -1,9 +1,9 @@
 """Lambda entry point: ``handlers.image_processor.handler``.
 
-Thin on purpose: set up logging, read the environment, hand the event to the pipeline. The
-boto3 clients are made on the first invocation and then reused by every later one in the same
-container (importing boto3 costs about 130 ms and the first client about 105 ms more, so
-nothing that merely imports this module pays for them).
+Thin on purpose: set up logging, read the environment (parsed once per container), hand the event
+to the pipeline. The boto3 clients are made on the first invocation and then reused by every later
+one in the same container (importing boto3 costs about 130 ms and the first client about 105 ms
+more, so nothing that merely imports this module pays for them).
 """
 
 import os
@@ -13,7 +13,7 @@ from typing import Any
 from handlers.edge.lambda_context import LambdaContext
 from handlers.edge.metadata import MetadataTable
 from handlers.edge.pipeline import Pipeline
-from handlers.edge.settings import load_settings
+from handlers.edge.settings import processor_settings
 from handlers.edge.storage import Storage
 from handlers.per_container import PerContainer
 from handlers.telemetry.logger import configure_logging, request_scope
@@ -51,7 +51,7 @@ _clients: PerContainer[AwsClients] = PerContainer(_create_clients)
 def handler(event: object, context: LambdaContext) -> None:
     configure_logging()
     with request_scope(context.aws_request_id):
-        settings = load_settings(os.environ)
+        settings = processor_settings(os.environ)
         clients = aws_clients()
         pipeline = Pipeline(
             settings, Storage(clients.s3), MetadataTable(clients.dynamodb, settings.metadata_table), context

@@ -5,9 +5,9 @@ Each client is made on first use and then reused by every later request in the s
 refused request never pays for them, and a POST never pays for the DynamoDB client.
 """
 
-import threading
-from typing import Any, Final, NamedTuple, Protocol
+from typing import Any, Final, Protocol
 
+from handlers.aws_calls import AwsOperation
 from handlers.per_container import PerContainer
 
 
@@ -33,15 +33,6 @@ class DynamoDbApi(Protocol):
     def delete_item(self, **kwargs: Any) -> dict[str, Any]: ...
 
 
-class AwsOperation(NamedTuple):
-    """One AWS operation the function makes or signs, and the IAM action AWS checks for it."""
-
-    service: str
-    operation: str
-    iam_action: str
-    resource: str
-
-
 # Everything the function calls or presigns; the IAM policy grants exactly these actions (the test
 # tests/api/test_role_grants_match_calls.py proves both against the requests the handler makes).
 AWS_OPERATIONS: Final = (
@@ -60,29 +51,22 @@ class ApiClients:
     """One S3 and one DynamoDB client, each created when first asked for (thread-safe)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._s3: S3Api | None = None
-        self._dynamodb: DynamoDbApi | None = None
+        self._s3: PerContainer[S3Api] = PerContainer(lambda: _create_client("s3"))
+        self._dynamodb: PerContainer[DynamoDbApi] = PerContainer(lambda: _create_client("dynamodb"))
 
     @property
     def s3(self) -> S3Api:
-        with self._lock:
-            if self._s3 is None:
-                self._s3 = _create_client("s3")
-            return self._s3
+        return self._s3.get()
 
     @property
     def dynamodb(self) -> DynamoDbApi:
-        with self._lock:
-            if self._dynamodb is None:
-                self._dynamodb = _create_client("dynamodb")
-            return self._dynamodb
+        return self._dynamodb.get()
 
 
-_clients: PerContainer["ApiClients"] = PerContainer(lambda: ApiClients())
+_clients: PerContainer[ApiClients] = PerContainer(ApiClients)
 
 
-def api_clients() -> "ApiClients":
+def api_clients() -> ApiClients:
     """The container's clients, each created on first use."""
     return _clients.get()
 

@@ -21,7 +21,8 @@ from handlers.api.responses import (
     preflight_headers,
 )
 from handlers.api.routes import PREFLIGHT_METHOD, find_route
-from handlers.api.settings import ApiSettings, load_api_settings
+from handlers.api.settings import ApiSettings, api_settings
+from handlers.aws_calls import aws_error_code
 from handlers.telemetry.events import (
     FIELD_API_REQUEST_ID,
     FIELD_ERROR_CODE,
@@ -45,7 +46,7 @@ def handle(event: object, environ: Mapping[str, str], clients: ApiClients, invoc
     request: ApiRequest | None = None
     try:
         request = parse_proxy_event(event)
-        settings = load_api_settings(environ)
+        settings = api_settings(environ)
         response = _serve(request, settings, clients)
     except ApiError as err:
         response = error_response(err.status, err.code, err.message, err.headers)
@@ -74,16 +75,7 @@ def _log_failure(exc: Exception, request: ApiRequest | None, request_id: str) ->
         FIELD_HTTP_METHOD: request.method if request else None,
         FIELD_RESOURCE: request.resource if request else None,
         FIELD_ERROR_TYPE: type(exc).__name__,
-        FIELD_ERROR_CODE: _aws_error_code(exc),
+        FIELD_ERROR_CODE: aws_error_code(exc),
         FIELD_ERROR_MESSAGE: str(exc),
     }
     log_event(_logger, Level.ERROR, LogEvent.API_FAILED, fields, exc_info=exc)
-
-
-def _aws_error_code(exc: Exception) -> str | None:
-    """A boto3 ClientError's code (``ThrottlingException``, ``AccessDenied``); None for anything else."""
-    response = getattr(exc, "response", None)
-    if not isinstance(response, Mapping):
-        return None
-    code = response.get("Error", {}).get("Code")
-    return str(code) if code else None

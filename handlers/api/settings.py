@@ -11,10 +11,20 @@ from typing import Final
 
 from handlers import contract
 from handlers.api.identity import is_safe_user_id
-from handlers.environment import SettingsError, positive, required
+from handlers.environment import SettingsError, SettingsReader, positive, required
 
 # SigV4 presigned URLs live at most 7 days.
 MAX_URL_TTL_SECONDS: Final = 7 * 24 * 3600
+# Every variable load_api_settings reads (api_settings hands it no other).
+API_ENVIRONMENT: Final = (
+    contract.ENV_UPLOAD_BUCKET,
+    contract.ENV_PROCESSED_BUCKET,
+    contract.ENV_METADATA_TABLE,
+    contract.ENV_MAX_OBJECT_BYTES,
+    contract.ENV_URL_TTL_SECONDS,
+    contract.ENV_CORS_ORIGINS,
+    contract.ENV_ANONYMOUS_USER,
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,10 @@ def load_api_settings(environ: Mapping[str, str]) -> ApiSettings:
         cors_origins=_origins(environ),
         anonymous_user=_anonymous_user(environ),
     )
+
+
+# What a request reads: parsed on the container's first request, again only if the environment changes.
+api_settings: Final = SettingsReader(API_ENVIRONMENT, load_api_settings)
 
 
 def _origins(environ: Mapping[str, str]) -> frozenset[str]:

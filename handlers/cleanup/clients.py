@@ -6,8 +6,9 @@ The clients are made on the first invocation and reused by every later one in th
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Final, NamedTuple, Protocol
+from typing import Any, Final, Protocol
 
+from handlers.aws_calls import AwsOperation
 from handlers.per_container import PerContainer
 
 
@@ -29,15 +30,6 @@ class DynamoDbApi(Protocol):
     def get_paginator(self, operation_name: str) -> Paginator: ...
 
     def batch_write_item(self, **kwargs: Any) -> dict[str, Any]: ...
-
-
-class AwsOperation(NamedTuple):
-    """One AWS operation the function makes, and the IAM action AWS checks for it."""
-
-    service: str
-    operation: str
-    iam_action: str
-    resource: str
 
 
 # Everything the function calls: its role needs exactly these actions, on these resources, and no

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from handlers.aws_calls import aws_error_code
 from handlers.cleanup.clients import DynamoDbApi, S3Api
 from handlers.cleanup.errors import CleanupIncomplete
 from handlers.cleanup.metadata import purge_items
@@ -65,14 +66,7 @@ def _logged_aws_errors(tally: BucketTally | TableTally, where: dict[str, object]
         fields = {
             **where,
             ev.FIELD_ERROR_TYPE: type(exc).__name__,
-            ev.FIELD_ERROR_CODE: _aws_error_code(exc),
+            ev.FIELD_ERROR_CODE: aws_error_code(exc),
             ev.FIELD_ERROR_MESSAGE: str(exc),
         }
         log_event(_logger, ev.Level.ERROR, ev.LogEvent.CLEANUP_FAILED, fields, exc_info=exc)
-
-
-def _aws_error_code(exc: Exception) -> str | None:
-    """A ClientError's code (``NoSuchBucket``, ``AccessDenied``); None for anything else."""
-    response = getattr(exc, "response", None)
-    code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
-    return code if isinstance(code, str) else None

@@ -2,9 +2,10 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Final
 
 from handlers import contract
-from handlers.environment import SettingsError, positive, required
+from handlers.environment import SettingsError, SettingsReader, positive, required
 from handlers.imaging.renditions import (
     DEFAULT_RENDITIONS,
     RenditionSpec,
@@ -12,6 +13,16 @@ from handlers.imaging.renditions import (
     renditions_from_json,
 )
 from handlers.imaging.types import Limits
+
+# Every variable load_settings reads (processor_settings hands it no other).
+PROCESSOR_ENVIRONMENT: Final = (
+    contract.ENV_PROCESSED_BUCKET,
+    contract.ENV_METADATA_TABLE,
+    contract.ENV_RENDITIONS,
+    contract.ENV_MAX_OBJECT_BYTES,
+    contract.ENV_MAX_PIXELS,
+    contract.ENV_MIN_REMAINING_MS,
+)
 
 
 @dataclass(frozen=True)
@@ -39,3 +50,8 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         ),
         min_remaining_ms=positive(environ, contract.ENV_MIN_REMAINING_MS, contract.DEFAULT_MIN_REMAINING_MS),
     )
+
+
+# What an invocation reads: parsed (renditions JSON included) once per container, again only if the
+# environment changes.
+processor_settings: Final = SettingsReader(PROCESSOR_ENVIRONMENT, load_settings)

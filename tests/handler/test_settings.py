@@ -1,10 +1,12 @@
 """The function's environment: defaults, and errors that name the variable."""
 
+from collections.abc import Mapping
+
 import pytest
 
 from handlers import contract
 from handlers.edge.settings import Settings, load_settings
-from handlers.environment import SettingsError
+from handlers.environment import SettingsError, SettingsReader
 from handlers.imaging.renditions import DEFAULT_RENDITIONS, OutputFormat, RenditionSpec
 from handlers.imaging.types import Limits
 
@@ -55,3 +57,36 @@ def test_invalid_renditions_document_is_refused_with_the_parsers_reason() -> Non
     environ = {**REQUIRED, contract.ENV_RENDITIONS: '[{"name": "x", "width": 0, "height": 10}]'}
     with pytest.raises(SettingsError, match=rf"^{contract.ENV_RENDITIONS} is invalid: .*width must be"):
         load_settings(environ)
+
+
+def test_settings_are_parsed_once_while_the_environment_stays_the_same() -> None:
+
+    loads: list[dict[str, str]] = []
+
+    def load(environ: Mapping[str, str]) -> int:
+        loads.append(dict(environ))
+        return len(loads)
+
+    read = SettingsReader(["A", "B"], load)
+    # GIVEN one container's environment, WHEN three invocations read their settings
+    environ = {"A": "1", "B": "2", "UNRELATED": "x"}
+    assert [read(environ), read(environ), read({**environ, "UNRELATED": "y"})] == [1, 1, 1]
+    # THEN it was parsed once, from the variables it names only; a change of one of them reads again
+    assert loads == [{"A": "1", "B": "2"}]
+    assert read({**environ, "B": "3"}) == 2
+
+
+def test_a_settings_error_is_not_remembered() -> None:
+
+    calls = 0
+
+    def load(environ: Mapping[str, str]) -> str:
+        nonlocal calls
+        calls += 1
+        raise SettingsError("broken")
+
+    read = SettingsReader(["A"], load)
+    for _ in range(2):
+        with pytest.raises(SettingsError):
+            read({"A": "1"})
+    assert calls == 2
