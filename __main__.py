@@ -5,12 +5,12 @@ import pulumi
 from components.compliance.access_roles import AccessRoles
 from components.compliance.keys import ComplianceKeys
 from components.compliance.network import PrivateNetwork
-from components.dev_cleanup import DevCleanup, cleaning
-from components.image_api import ImageApi, serving
+from components.dev_cleanup import DevCleanup
+from components.image_api import ImageApi
 from components.image_pipeline import ImagePipeline
 from components.monitoring.alerting_sns import AlertingSNS
 from components.monitoring.catalogue import Tier
-from components.monitoring.pipeline_monitoring import PipelineMonitoring, watching
+from components.monitoring.pipeline_monitoring import PipelineMonitoring
 from handlers import contract
 from program.config import load_config
 from program.stack_args import (
@@ -25,6 +25,7 @@ from program.stack_args import (
     network_args,
     pipeline_args,
 )
+from program.wiring import cleaning, serving, watching
 
 config = load_config()
 names = naming(config)

@@ -7,11 +7,12 @@ not be deleted, so the catalogue's `cleanup-errors` alarm hears of it.
 """
 
 import json
-from typing import TYPE_CHECKING, Final, NotRequired, TypedDict
+from typing import Final, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
+from components import lambda_function as lambda_rules
 from components.function_defaults import ARCHITECTURE, LOG_RETENTION_DAYS
 from components.iam_documents import (
     CleanupResources,
@@ -19,13 +20,12 @@ from components.iam_documents import (
     invoke_function_policy,
     scheduler_assume_role_policy,
 )
+from components.inputs import ArgsCheck, aws_values, matches, whole
+from components.lambda_environment import cleanup_environment
 from components.lambda_function import FunctionSettings, lambda_function
+from components.naming import LongestName, max_prefix, name_prefix, prefix_rule
 from components.type_tokens import component_options, type_token
 from handlers import contract
-from layers.build import ARCHITECTURES
-
-if TYPE_CHECKING:
-    from components.image_pipeline import ImagePipeline
 
 # Seed 004: daily at 21:30 UTC.
 SCHEDULE: Final = "cron(30 21 * * ? *)"
@@ -52,7 +52,7 @@ class DevCleanupArgs(TypedDict):
     table_arn: pulumi.Input[str]
     """Its ARN."""
     name_prefix: NotRequired[str]
-    """Prefix of every child's name (`{prefix}-cleanup`); default: the component's name."""
+    """Prefix of every physical name (`{prefix}-cleanup`); default `{project}-{stack}-{name}`, shortened to fit."""
     tags: NotRequired[dict[str, str]]
     """Tags for every taggable child; none by default."""
     schedule: NotRequired[str]
@@ -67,16 +67,33 @@ class DevCleanupArgs(TypedDict):
     """The pipeline's customer KMS key, if any."""
 
 
-def cleaning(pipeline: "ImagePipeline") -> DevCleanupArgs:
-    """The Args that point the cleanup at a pipeline's buckets and table (Python callers)."""
-    return DevCleanupArgs(
-        upload_bucket_name=pipeline.upload_bucket_name,
-        upload_bucket_arn=pipeline.upload_bucket_arn,
-        processed_bucket_name=pipeline.processed_bucket_name,
-        processed_bucket_arn=pipeline.processed_bucket_arn,
-        table_name=pipeline.table_name,
-        table_arn=pipeline.table_arn,
-    )
+# The longest names made from the prefix.
+MAX_PREFIX: Final = max_prefix(
+    LongestName(f"-{FUNCTION_STEM}-scheduler-role", 64, autonamed=True),
+    LongestName(f"-{FUNCTION_STEM}-role", 64, autonamed=True),
+    LongestName(f"-{FUNCTION_STEM}", 64),
+)
+# EventBridge Scheduler expressions: cron with six fields, or rate(N unit).
+# https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
+_SCHEDULE: Final = r"cron\((\S+ ){5}\S+\)|rate\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\)"
+schedule: Final = matches(_SCHEDULE, "cron(minutes hours day month weekday year) or rate(N unit)")
+
+INPUTS: Final = ArgsCheck(
+    DevCleanupArgs,
+    {
+        "upload_bucket_arn": aws_values.s3_bucket_arn,
+        "processed_bucket_arn": aws_values.s3_bucket_arn,
+        "table_arn": aws_values.dynamodb_table_arn,
+        "name_prefix": prefix_rule(MAX_PREFIX),
+        "tags": aws_values.tags,
+        "schedule": schedule,
+        # 0 would empty both buckets and the table on every run.
+        "max_age_days": whole(contract.CLEANUP_MIN_AGE_DAYS),
+        "architecture": lambda_rules.architecture,
+        "log_retention_days": aws_values.log_retention_days,
+        "kms_key_arn": aws_values.kms_key_arn,
+    },
+)
 
 
 class DevCleanup(pulumi.ComponentResource):
@@ -84,33 +101,27 @@ class DevCleanup(pulumi.ComponentResource):
 
     function_name: pulumi.Output[str]
     """The cleanup function."""
+    role_name: pulumi.Output[str]
+    """The cleanup function's role."""
+    role_arn: pulumi.Output[str]
+    """ARN of the cleanup function's role."""
     schedule_name: pulumi.Output[str]
     """The EventBridge Scheduler schedule that invokes it."""
 
     def __init__(self, name: str, args: DevCleanupArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        args = INPUTS.check("DevCleanup", name, args)
         super().__init__(type_token(DevCleanup), name, None, component_options(DevCleanup, opts))
-        prefix = args.get("name_prefix", name)
+        prefix = name_prefix(args.get("name_prefix"), name, MAX_PREFIX)
         tags = dict(args.get("tags", {}))
         max_age = args.get("max_age_days", MAX_AGE_DAYS)
-        if max_age < contract.CLEANUP_MIN_AGE_DAYS:
-            raise ValueError(f"max_age_days must be at least {contract.CLEANUP_MIN_AGE_DAYS}, got {max_age}")
         architecture = args.get("architecture", ARCHITECTURE)
-        if architecture not in ARCHITECTURES:
-            raise ValueError(f"architecture must be one of {', '.join(ARCHITECTURES)}, got {architecture!r}")
         kms = args.get("kms_key_arn")
         child = pulumi.ResourceOptions(parent=self)
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
         environment = pulumi.Output.all(
             args["upload_bucket_name"], args["processed_bucket_name"], args["table_name"]
-        ).apply(
-            lambda v: {
-                contract.ENV_UPLOAD_BUCKET: v[0],
-                contract.ENV_PROCESSED_BUCKET: v[1],
-                contract.ENV_METADATA_TABLE: v[2],
-                contract.ENV_CLEANUP_MAX_AGE_DAYS: str(max_age),
-            }
-        )
+        ).apply(lambda v: cleanup_environment(v[0], v[1], v[2], max_age_days=max_age))
 
         def policy(log_group_arn: pulumi.Output[str]) -> pulumi.Output[str]:
             return pulumi.Output.all(
@@ -140,7 +151,8 @@ class DevCleanup(pulumi.ComponentResource):
             log_retention_days=args.get("log_retention_days", LOG_RETENTION_DAYS),
             tags=tags,
         )
-        self.function = lambda_function(settings, policy, child).function
+        cleanup = lambda_function(settings, policy, child)
+        self.function, self.role = cleanup.function, cleanup.role
         # A failed sweep is not retried: the next day's sweep starts over, and the alarm says it failed.
         aws.lambda_.FunctionEventInvokeConfig(
             f"{prefix}-cleanup-async",
@@ -179,5 +191,14 @@ class DevCleanup(pulumi.ComponentResource):
             opts=child,
         )
         self.function_name = self.function.name
+        self.role_name = self.role.name
+        self.role_arn = self.role.arn
         self.schedule_name = schedule.name
-        self.register_outputs({"function_name": self.function_name, "schedule_name": self.schedule_name})
+        self.register_outputs(
+            {
+                "function_name": self.function_name,
+                "role_name": self.role_name,
+                "role_arn": self.role_arn,
+                "schedule_name": self.schedule_name,
+            }
+        )

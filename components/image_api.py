@@ -8,31 +8,34 @@ through the API: POST /images answers with a presigned POST straight to the uplo
 
 import hashlib
 import json
-from typing import TYPE_CHECKING, Final, NotRequired, TypedDict
+from collections.abc import Mapping
+from typing import Any, Final, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
+from components import lambda_function as lambda_rules
 from components.function_defaults import ARCHITECTURE, LOG_RETENTION_DAYS
 from components.iam_documents import (
     ApiResources,
     api_gateway_logging_assume_role_policy,
     api_policy,
 )
-from components.image_pipeline import in_vpc, vpc_config
-from components.lambda_function import FunctionSettings, lambda_function
+from components.inputs import ArgsCheck, FieldCheck, Violation, aws_values, each, matches, number, one_of, whole
+from components.lambda_environment import api_environment
+from components.lambda_function import FunctionSettings, in_vpc, lambda_function, vpc_config
+from components.naming import LongestName, max_prefix, name_prefix, prefix_rule
 from components.type_tokens import component_options, type_token
 from handlers import contract
-from layers.build import ARCHITECTURES
-
-if TYPE_CHECKING:
-    from components.image_pipeline import ImagePipeline
 
 STAGE: Final = "v1"
 # Defaults of ImageApiArgs.
 API_MEMORY_MB: Final = 256
-# API Gateway gives up on an integration after 29 s; the API's work is a few small AWS calls.
+# API Gateway gives up on an integration after 29 s by default (its integration timeout quota,
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html); a longer function
+# would answer nobody. The API's work is a few small AWS calls.
 API_TIMEOUT_SECONDS: Final = 10
+API_GATEWAY_TIMEOUT_SECONDS: Final = 29
 THROTTLE_RATE_LIMIT: Final = 50
 THROTTLE_BURST_LIMIT: Final = 100
 COGNITO: Final = "cognito"
@@ -86,7 +89,7 @@ class ImageApiArgs(TypedDict):
     table_arn: pulumi.Input[str]
     """Its ARN (ImagePipeline's table_arn)."""
     name_prefix: NotRequired[str]
-    """Prefix of every child's name (`{prefix}-image-api`); default: the component's name."""
+    """Prefix of every physical name (`{prefix}-image-api`); default `{project}-{stack}-{name}`, shortened to fit."""
     tags: NotRequired[dict[str, str]]
     """Tags for every taggable child; none by default."""
     authorizer: NotRequired[str]
@@ -102,13 +105,13 @@ class ImageApiArgs(TypedDict):
     max_object_bytes: NotRequired[int]
     """Largest upload the API signs for: the pipeline's cap. Default 50 MiB."""
     url_ttl_seconds: NotRequired[int]
-    """Seconds presigned upload and download URLs stay valid; default 300."""
+    """Seconds presigned upload and download URLs stay valid (1-3600); default 300."""
     architecture: NotRequired[str]
     """`arm64` or `x86_64`: the image function's; default arm64."""
     memory_mb: NotRequired[int]
-    """The API function's memory in MB; default 256."""
+    """The API function's memory in MB (128-10240); default 256."""
     timeout_seconds: NotRequired[int]
-    """The API function's timeout (API Gateway stops waiting at 29 s); default 10."""
+    """The API function's timeout (1-29 s: API Gateway stops waiting at 29 s); default 10."""
     log_retention_days: NotRequired[int]
     """Retention of the function's and the access log groups; default 7."""
     tracing: NotRequired[bool]
@@ -127,38 +130,65 @@ class ImageApiArgs(TypedDict):
     """Set the API Gateway CloudWatch role access logs need (one per account and region); default true."""
 
 
-def serving(pipeline: "ImagePipeline") -> ImageApiArgs:
-    """The Args that put the API in front of a pipeline's buckets and table (Python callers)."""
-    return ImageApiArgs(
-        upload_bucket_name=pipeline.upload_bucket_name,
-        upload_bucket_arn=pipeline.upload_bucket_arn,
-        processed_bucket_name=pipeline.processed_bucket_name,
-        processed_bucket_arn=pipeline.processed_bucket_arn,
-        table_name=pipeline.table_name,
-        table_arn=pipeline.table_arn,
-    )
+# The longest names made from the prefix.
+MAX_PREFIX: Final = max_prefix(
+    LongestName("-apigateway-logging-role", 64, autonamed=True),
+    LongestName(f"-{FUNCTION_STEM}-role", 64, autonamed=True),
+    LongestName(f"-{FUNCTION_STEM}", 64),
+)
+_ORIGIN: Final = r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?"
+# A presigned URL signed with the function's temporary credentials stops working when they expire,
+# whatever its own expiry says (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-presigned-url.html);
+# an hour stays well inside a Lambda execution role's session.
+MAX_URL_TTL_SECONDS: Final = 3600
 
 
-def api_environment(args: ImageApiArgs, upload_bucket: str, processed_bucket: str, table: str) -> dict[str, str]:
+def _pool_needs_authorizer(values: Mapping[str, Any]) -> None:
+    if "user_pool_id" in values and values.get("authorizer", COGNITO) == NO_AUTHORIZER:
+        raise Violation(f"left out with authorizer {NO_AUTHORIZER} (no pool signs anyone in)", values["user_pool_id"])
+
+
+INPUTS: Final = ArgsCheck(
+    ImageApiArgs,
+    {
+        "upload_bucket_arn": aws_values.s3_bucket_arn,
+        "processed_bucket_arn": aws_values.s3_bucket_arn,
+        "table_arn": aws_values.dynamodb_table_arn,
+        "name_prefix": prefix_rule(MAX_PREFIX),
+        "tags": aws_values.tags,
+        "authorizer": one_of(COGNITO, NO_AUTHORIZER),
+        "user_pool_id": aws_values.user_pool_id,
+        # '*' would let any site drive a signed-in user's browser against the API.
+        "cors_origins": each(matches(_ORIGIN, "an exact origin like https://app.example.com (no path, not '*')")),
+        # API Gateway's account-level defaults: 10,000 requests per second, bursts of 5,000.
+        "throttle_rate_limit": number(1, 10000),
+        "throttle_burst_limit": whole(1, 5000),
+        "max_object_bytes": whole(1, aws_values.S3_MAX_SINGLE_UPLOAD_BYTES),
+        "url_ttl_seconds": whole(1, MAX_URL_TTL_SECONDS),
+        "architecture": lambda_rules.architecture,
+        "memory_mb": lambda_rules.memory_mb,
+        "timeout_seconds": whole(1, API_GATEWAY_TIMEOUT_SECONDS),
+        "log_retention_days": aws_values.log_retention_days,
+        "kms_key_arn": aws_values.kms_key_arn,
+        "log_kms_key_arn": aws_values.kms_key_arn,
+        "subnet_ids": aws_values.subnet_ids,
+        "security_group_ids": aws_values.security_group_ids,
+    },
+    across=(lambda_rules.VPC_NEEDS_SECURITY_GROUPS, FieldCheck("user_pool_id", _pool_needs_authorizer)),
+)
+
+
+def function_environment(args: ImageApiArgs, upload_bucket: str, processed_bucket: str, table: str) -> dict[str, str]:
     """The API function's environment variables for these Args."""
-    environment = {
-        contract.ENV_UPLOAD_BUCKET: upload_bucket,
-        contract.ENV_PROCESSED_BUCKET: processed_bucket,
-        contract.ENV_METADATA_TABLE: table,
-        contract.ENV_MAX_OBJECT_BYTES: str(args.get("max_object_bytes", contract.DEFAULT_MAX_OBJECT_BYTES)),
-        contract.ENV_URL_TTL_SECONDS: str(args.get("url_ttl_seconds", contract.DEFAULT_URL_TTL_SECONDS)),
-        contract.ENV_CORS_ORIGINS: json.dumps(args.get("cors_origins", [])),
-    }
-    if authorizer_of(args) == NO_AUTHORIZER:
-        environment[contract.ENV_ANONYMOUS_USER] = ANONYMOUS_USER
-    return environment
-
-
-def authorizer_of(args: ImageApiArgs) -> str:
-    value = args.get("authorizer", COGNITO)
-    if value not in (COGNITO, NO_AUTHORIZER):
-        raise ValueError(f"authorizer must be {COGNITO} or {NO_AUTHORIZER}, got {value!r}")
-    return value
+    return api_environment(
+        upload_bucket,
+        processed_bucket,
+        table,
+        max_object_bytes=args.get("max_object_bytes", contract.DEFAULT_MAX_OBJECT_BYTES),
+        url_ttl_seconds=args.get("url_ttl_seconds", contract.DEFAULT_URL_TTL_SECONDS),
+        cors_origins=args.get("cors_origins", []),
+        anonymous_user=ANONYMOUS_USER if args.get("authorizer", COGNITO) == NO_AUTHORIZER else None,
+    )
 
 
 class ImageApi(pulumi.ComponentResource):
@@ -172,6 +202,10 @@ class ImageApi(pulumi.ComponentResource):
     """The stage (the Stage dimension of its metrics)."""
     function_name: pulumi.Output[str]
     """The API function."""
+    role_name: pulumi.Output[str]
+    """The API function's role."""
+    role_arn: pulumi.Output[str]
+    """ARN of the API function's role."""
     access_log_group_name: pulumi.Output[str]
     """JSON access logs, one line per request."""
     user_pool_id: pulumi.Output[str]
@@ -180,25 +214,22 @@ class ImageApi(pulumi.ComponentResource):
     """The app client of the created pool; empty when the pool was given or there is no authorizer."""
 
     def __init__(self, name: str, args: ImageApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        args = INPUTS.check("ImageApi", name, args)
         super().__init__(type_token(ImageApi), name, None, component_options(ImageApi, opts))
         self._args = args
-        self._prefix = args.get("name_prefix", name)
+        self._prefix = name_prefix(args.get("name_prefix"), name, MAX_PREFIX)
         self._tags = dict(args.get("tags", {}))
         self._kms = args.get("kms_key_arn")
         self._log_kms = args.get("log_kms_key_arn", self._kms)
-        self._authorizer = authorizer_of(args)
+        self._authorizer = args.get("authorizer", COGNITO)
         architecture = args.get("architecture", ARCHITECTURE)
-        if architecture not in ARCHITECTURES:
-            raise ValueError(f"architecture must be one of {', '.join(ARCHITECTURES)}, got {architecture!r}")
-        origins = args.get("cors_origins", [])
-        if "*" in origins:
-            raise ValueError("cors_origins must list exact origins, not '*': the API answers signed-in users only")
         child = pulumi.ResourceOptions(parent=self)
         region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
 
         pool_arn = self._user_pool(region, child)
         api_function = lambda_function(self._function_settings(architecture), self._policy, child)
         self.function_log_group, self.function = api_function.log_group, api_function.function
+        self.role = api_function.role
         self.rest_api = aws.apigateway.RestApi(
             self._child_name("image-api"),
             name=self._child_name("image-api"),
@@ -224,6 +255,8 @@ class ImageApi(pulumi.ComponentResource):
         self.api_name = self.rest_api.name
         self.stage_name = self.stage.stage_name
         self.function_name = self.function.name
+        self.role_name = self.role.name
+        self.role_arn = self.role.arn
         self.access_log_group_name = self.access_log_group.name
         self.register_outputs(
             {
@@ -231,6 +264,8 @@ class ImageApi(pulumi.ComponentResource):
                 "api_name": self.api_name,
                 "stage_name": self.stage_name,
                 "function_name": self.function_name,
+                "role_name": self.role_name,
+                "role_arn": self.role_arn,
                 "access_log_group_name": self.access_log_group_name,
                 "user_pool_id": self.user_pool_id,
                 "user_pool_client_id": self.user_pool_client_id,
@@ -340,7 +375,7 @@ class ImageApi(pulumi.ComponentResource):
             timeout_s=a.get("timeout_seconds", API_TIMEOUT_SECONDS),
             architecture=architecture,
             environment=pulumi.Output.all(a["upload_bucket_name"], a["processed_bucket_name"], a["table_name"]).apply(
-                lambda v: api_environment(a, v[0], v[1], v[2])
+                lambda v: function_environment(a, v[0], v[1], v[2])
             ),
             log_retention_days=a.get("log_retention_days", LOG_RETENTION_DAYS),
             tags=self._tags,
@@ -460,8 +495,10 @@ class ImageApi(pulumi.ComponentResource):
                 throttling_rate_limit=a.get("throttle_rate_limit", THROTTLE_RATE_LIMIT),
                 throttling_burst_limit=a.get("throttle_burst_limit", THROTTLE_BURST_LIMIT),
                 metrics_enabled=True,
-                # Execution logs would copy request bodies into CloudWatch; the access log is enough.
-                logging_level="OFF",
+                # Execution logs at ERROR record gateway failures (authorizer, integration, mapping) without
+                # request or response bodies, which only data tracing copies; so tracing stays off.
+                # Security Hub APIGateway.1 / checkov CKV2_AWS_4 expect ERROR or INFO.
+                logging_level="ERROR",
                 data_trace_enabled=False,
             ),
             opts=opts,

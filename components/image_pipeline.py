@@ -1,11 +1,15 @@
 """ImagePipeline: upload bucket -> Lambda (Pillow layer) -> processed bucket + metadata table."""
 
 import json
-from typing import TYPE_CHECKING, Final, NotRequired, TypedDict
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
+from components import lambda_function as lambda_rules
+from components import secure_bucket as bucket_rules
 from components.function_defaults import (
     ARCHITECTURE,
     LOG_RETENTION_DAYS,
@@ -16,9 +20,19 @@ from components.function_defaults import (
     UNRESERVED,
 )
 from components.iam_documents import ProcessorResources, processor_policy
+from components.inputs import ArgsCheck, FieldCheck, Rule, Violation, aws_values, whole
 from components.lambda_code import pillow_layer_archive
-from components.lambda_environment import handler_environment
-from components.lambda_function import RUNTIME, FunctionSettings, lambda_function
+from components.lambda_environment import processor_environment
+from components.lambda_function import (
+    RUNTIME,
+    Architecture,
+    FunctionSettings,
+    in_vpc,
+    lambda_function,
+    reserved_or_none,
+    vpc_config,
+)
+from components.naming import LongestName, max_prefix, name_prefix, prefix_rule
 from components.secure_bucket import (
     ABORT_MULTIPART_DAYS,
     IA_TRANSITION_DAYS,
@@ -29,11 +43,7 @@ from components.secure_bucket import (
 )
 from components.type_tokens import component_options, type_token
 from handlers import contract
-from handlers.imaging.renditions import DEFAULT_RENDITIONS, RenditionSpec, parse_renditions
-from layers.build import ARCHITECTURES, Architecture
-
-if TYPE_CHECKING:
-    from components.image_api import ImageApiArgs
+from handlers.imaging.renditions import DEFAULT_RENDITIONS, RenditionSpec, RenditionSpecError, parse_renditions
 
 HANDLER = "handlers.image_processor.handler"
 # SQS keeps a message at most 14 days: the longest time on-call has to look at a failed event.
@@ -45,7 +55,7 @@ FUNCTION_STEM: Final = "image-processor"
 
 
 class RenditionArgs(TypedDict):
-    """One rendition: the largest size it fits into and the formats it is written in."""
+    """One rendition: the largest size it fits into, the formats it is written in, how long it is kept."""
 
     name: str
     """Name in keys and tags, e.g. `thumbnail`."""
@@ -54,14 +64,19 @@ class RenditionArgs(TypedDict):
     height: int
     """Largest height in pixels."""
     formats: NotRequired[list[str]]
-    """Formats for every image (`jpeg`, `webp`, `png`); default jpeg and webp."""
+    """Formats for every image (`jpeg`, `webp`, `png`); default jpeg and webp. Transparent sources keep
+    their alpha in every one of these that can hold it (webp, png)."""
     alpha_formats: NotRequired[list[str]]
-    """Extra formats for images with transparency, which JPEG cannot hold; default png."""
+    """Extra formats for transparent sources only; default png where none of `formats` holds alpha, else none."""
+    expiration_days: NotRequired[int]
+    """Days after which this rendition's objects expire (lifecycle, by their Type tag); default never."""
 
 
 class ImagePipelineArgs(TypedDict):
     """Every setting has the default shown; the function's code and Pillow layer come with the package."""
 
+    name_prefix: NotRequired[str]
+    """Prefix of physical names (`{prefix}-image-processor`); default `{project}-{stack}-{name}`, shortened to fit."""
     tags: NotRequired[dict[str, str]]
     """Tags for every taggable child; none by default."""
     memory_mb: NotRequired[int]
@@ -81,19 +96,20 @@ class ImagePipelineArgs(TypedDict):
     max_event_age_seconds: NotRequired[int]
     """Oldest event Lambda still delivers (60-21600 s); default 21600."""
     renditions: NotRequired[list[RenditionArgs]]
-    """What each upload becomes; default thumbnail 150x150, small 300x300, preview 800x600."""
+    """What each upload becomes; default thumbnail 150x150, small 300x300, preview 800x600 (jpeg, webp, png)."""
     max_object_bytes: NotRequired[int]
     """Largest upload processed, checked before it is read; default 50 MiB."""
     max_pixels: NotRequired[int]
     """Largest image processed, checked from its header before decoding; default 50 million."""
     min_remaining_ms: NotRequired[int]
-    """Below this remaining time a record is retried instead of started; default 10000."""
+    """Below this remaining time a record is retried instead of started (less than the timeout); default 10000."""
     force_destroy: NotRequired[bool]
     """Let `pulumi destroy` delete the buckets and the table with data in them; default false."""
     ia_transition_days: NotRequired[int]
-    """Days before objects move to STANDARD_IA; 0: never; default 30."""
+    """Days before objects move to STANDARD_IA (at least 30); 0: never; default 30."""
     thumbnail_expiration_days: NotRequired[int]
-    """Days before thumbnails expire; default 90."""
+    """Deprecated (use a rendition's expiration_days): days before a rendition named `thumbnail` that sets no
+    expiration_days of its own expires; default 90."""
     noncurrent_expiration_days: NotRequired[int]
     """Days before noncurrent versions expire; default 30."""
     abort_multipart_days: NotRequired[int]
@@ -103,15 +119,86 @@ class ImagePipelineArgs(TypedDict):
     log_kms_key_arn: NotRequired[pulumi.Input[str]]
     """A separate customer KMS key for the log groups (compliance mode); default: kms_key_arn."""
     strict_bucket_policies: NotRequired[bool]
-    """Buckets also deny uploads with other encryption and every principal outside the account; default false."""
+    """Buckets also deny other encryption and every principal outside the account (needs kms_key_arn); default false."""
     subnet_ids: NotRequired[pulumi.Input[list[str]]]
     """Private subnets to run the function in (compliance mode); default: outside any VPC."""
     security_group_ids: NotRequired[pulumi.Input[list[str]]]
     """The function's security groups, with subnet_ids."""
+    layer_arn: NotRequired[pulumi.Input[str]]
+    """A Pillow layer of your own (its Pillow must match layers/pillow/requirements.txt); then none is built."""
+    layer_cache_dir: NotRequired[str]
+    """Where the Pillow layer is built and cached; default $IMAGEPIPE_LAYER_CACHE, else the user's cache folder."""
 
 
 # Default of ImagePipelineArgs.thumbnail_expiration_days (seed 000).
 THUMBNAIL_EXPIRATION_DAYS: Final = 90
+# The rendition the deprecated thumbnail_expiration_days applies to.
+LEGACY_THUMBNAIL: Final = "thumbnail"
+# The longest names made from the prefix (the processed bucket is named by Pulumi after it).
+MAX_PREFIX: Final = max_prefix(
+    LongestName(f"-{FUNCTION_STEM}-role", 64, autonamed=True),
+    LongestName(f"-{FUNCTION_STEM}", 64),
+    LongestName("-processed", 63, autonamed=True),
+)
+
+
+class _RenditionsRule(Rule):
+    """The function's own parser decides (the RENDITIONS it reads at run time take the same check)."""
+
+    def __init__(self) -> None:
+        super().__init__("a non-empty list of renditions (docs: RenditionArgs)", lambda _: True)
+
+    def check(self, value: object) -> None:
+        try:
+            parse_renditions(value)
+        except RenditionSpecError as exc:
+            raise Violation(self.allowed, value, detail=str(exc)) from None
+
+
+def _remaining_fits_timeout(values: Mapping[str, Any]) -> None:
+    timeout_ms = values.get("timeout_seconds", TIMEOUT_SECONDS) * 1000
+    remaining = values.get("min_remaining_ms", contract.DEFAULT_MIN_REMAINING_MS)
+    if remaining >= timeout_ms:
+        raise Violation(f"less than the function's timeout ({timeout_ms} ms): no record would ever start", remaining)
+
+
+def _strict_needs_key(values: Mapping[str, Any]) -> None:
+    if values.get("strict_bucket_policies", False) and "kms_key_arn" not in values:
+        raise Violation("given with strict_bucket_policies (they deny uploads under any other key)", None)
+
+
+INPUTS: Final = ArgsCheck(
+    ImagePipelineArgs,
+    {
+        "name_prefix": prefix_rule(MAX_PREFIX),
+        "tags": aws_values.tags,
+        "memory_mb": lambda_rules.memory_mb,
+        "timeout_seconds": lambda_rules.timeout_seconds,
+        "architecture": lambda_rules.architecture,
+        "reserved_concurrency": lambda_rules.reserved_concurrency,
+        "log_retention_days": aws_values.log_retention_days,
+        "max_retry_attempts": lambda_rules.max_retry_attempts,
+        "max_event_age_seconds": lambda_rules.max_event_age_seconds,
+        "renditions": _RenditionsRule(),
+        "max_object_bytes": whole(1, aws_values.S3_MAX_SINGLE_UPLOAD_BYTES),
+        "max_pixels": whole(1),
+        "min_remaining_ms": whole(1),
+        "ia_transition_days": bucket_rules.ia_transition_days,
+        "thumbnail_expiration_days": whole(1),
+        "noncurrent_expiration_days": whole(1),
+        "abort_multipart_days": whole(1),
+        "kms_key_arn": aws_values.kms_key_arn,
+        "log_kms_key_arn": aws_values.kms_key_arn,
+        "subnet_ids": aws_values.subnet_ids,
+        "security_group_ids": aws_values.security_group_ids,
+        "layer_arn": aws_values.layer_version_arn,
+    },
+    across=(
+        lambda_rules.VPC_NEEDS_SECURITY_GROUPS,
+        FieldCheck("min_remaining_ms", _remaining_fits_timeout),
+        FieldCheck("kms_key_arn", _strict_needs_key),
+    ),
+)
 
 
 def rendition_specs(args: ImagePipelineArgs) -> tuple[RenditionSpec, ...]:
@@ -120,37 +207,21 @@ def rendition_specs(args: ImagePipelineArgs) -> tuple[RenditionSpec, ...]:
     return DEFAULT_RENDITIONS if given is None else parse_renditions([dict(r) for r in given])
 
 
-def architecture_of(args: ImagePipelineArgs) -> Architecture:
-    wanted = args.get("architecture", ARCHITECTURE)
-    for arch in ARCHITECTURES:
-        if wanted == arch:
-            return arch
-    raise ValueError(f"architecture must be one of {', '.join(ARCHITECTURES)}, got {wanted!r}")
-
-
-def in_vpc(args: "ImagePipelineArgs | ImageApiArgs") -> bool:
-    return "subnet_ids" in args
-
-
-def vpc_config(args: "ImagePipelineArgs | ImageApiArgs") -> aws.lambda_.FunctionVpcConfigArgs | None:
-    """Private subnets and security groups, where the Args give them."""
-    if "subnet_ids" not in args:
-        return None
-    if "security_group_ids" not in args:
-        raise ValueError("subnet_ids needs security_group_ids: a function in a VPC needs its security groups")
-    return aws.lambda_.FunctionVpcConfigArgs(
-        subnet_ids=args["subnet_ids"], security_group_ids=args["security_group_ids"]
-    )
-
-
-def reserved_concurrency_of(args: ImagePipelineArgs) -> int | None:
-    value = args.get("reserved_concurrency", UNRESERVED)
-    return None if value == UNRESERVED else value
+def rendition_expirations(args: ImagePipelineArgs) -> list[TagExpirationArgs]:
+    """One lifecycle expiry per rendition that sets one; the legacy thumbnail expiry where it applies."""
+    expirations: list[TagExpirationArgs] = []
+    for spec in rendition_specs(args):
+        days = spec.expiration_days
+        if days is None and spec.name == LEGACY_THUMBNAIL:
+            days = args.get("thumbnail_expiration_days", THUMBNAIL_EXPIRATION_DAYS)
+        if days is not None:
+            expirations.append(TagExpirationArgs(key=contract.RENDITION_TAG_KEY, value=spec.name, days=days))
+    return expirations
 
 
 def function_environment(args: ImagePipelineArgs, processed_bucket: str, metadata_table: str) -> dict[str, str]:
     """The image processor's environment variables for these Args."""
-    return handler_environment(
+    return processor_environment(
         processed_bucket,
         metadata_table,
         renditions=rendition_specs(args),
@@ -163,13 +234,15 @@ def function_environment(args: ImagePipelineArgs, processed_bucket: str, metadat
 class ImagePipeline(pulumi.ComponentResource):
     """Upload bucket -> image-processing Lambda (Pillow layer) -> processed bucket and metadata table.
 
-    Children are named `{name}-uploads`, `{name}-image-processor`, `{name}-images` and so on.
+    Physical names start with the prefix (`{prefix}-image-processor`, `{prefix}-images`, ...).
     """
 
     upload_bucket_name: pulumi.Output[str]
-    """Upload here, under `uploads/{user_id}/`."""
+    """Upload here, under `upload_prefix`."""
     upload_bucket_arn: pulumi.Output[str]
     """ARN of the upload bucket."""
+    upload_prefix: pulumi.Output[str]
+    """The key prefix uploads go under (`uploads/`, then the user's id): the only one that triggers the function."""
     processed_bucket_name: pulumi.Output[str]
     """Renditions land here, under `renditions/`."""
     processed_bucket_arn: pulumi.Output[str]
@@ -182,6 +255,12 @@ class ImagePipeline(pulumi.ComponentResource):
     """The image-processing function."""
     function_arn: pulumi.Output[str]
     """ARN of the image-processing function."""
+    role_name: pulumi.Output[str]
+    """The function's role (to grant it more, e.g. a key of your own)."""
+    role_arn: pulumi.Output[str]
+    """ARN of the function's role."""
+    layer_arn: pulumi.Output[str]
+    """The Pillow layer version the function runs with (the one given, or the one built)."""
     log_group_name: pulumi.Output[str]
     """The function's log group (JSON lines)."""
     failure_queue_name: pulumi.Output[str]
@@ -192,47 +271,42 @@ class ImagePipeline(pulumi.ComponentResource):
     """URL of the failure queue."""
 
     def __init__(self, name: str, args: ImagePipelineArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        args = INPUTS.check("ImagePipeline", name, args)
         super().__init__(type_token(ImagePipeline), name, None, component_options(ImagePipeline, opts))
-        self._name_prefix = name
+        self._name_prefix = name_prefix(args.get("name_prefix"), name, MAX_PREFIX)
         self._args = args
         self._tags = dict(args.get("tags", {}))
         self._kms = args.get("kms_key_arn")
         self._log_kms = args.get("log_kms_key_arn", self._kms)
-        self._renditions = rendition_specs(args)
-        self._architecture = architecture_of(args)
+        self._architecture: Architecture = args.get("architecture", ARCHITECTURE)  # type: ignore[assignment]
         child = pulumi.ResourceOptions(parent=self)
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
         self.upload_bucket = self._bucket(self._child_name("uploads"), tag_expirations=[], opts=child)
         # Renditions live apart from uploads, so writing one can never trigger the function again.
         self.processed_bucket = self._bucket(
-            self._child_name("processed"),
-            tag_expirations=[
-                TagExpirationArgs(
-                    key=contract.RENDITION_TAG_KEY,
-                    value=contract.THUMBNAIL_TAG_VALUE,
-                    days=args.get("thumbnail_expiration_days", THUMBNAIL_EXPIRATION_DAYS),
-                )
-            ],
-            opts=child,
+            self._child_name("processed"), tag_expirations=rendition_expirations(args), opts=child
         )
         self.table = self._metadata_table(child)
         self.failure_queue = self._failure_queue(child)
-        layer = self._pillow_layer(child)
-        processor = lambda_function(self._function_settings(layer), self._policy, child)
-        self.log_group, self.function = processor.log_group, processor.function
+        self.layer_arn = self._pillow_layer(child)
+        processor = lambda_function(self._function_settings(self.layer_arn), self._policy, child)
+        self.log_group, self.function, self.role = processor.log_group, processor.function, processor.role
         self._async_invoke_config(child)
         permission = self._s3_invoke_permission(account_id, child)
         self._upload_notification(pulumi.ResourceOptions(parent=self, depends_on=[permission]))
 
         self.upload_bucket_name = self.upload_bucket.name
         self.upload_bucket_arn = self.upload_bucket.arn
+        self.upload_prefix = pulumi.Output.from_input(contract.UPLOAD_PREFIX)
         self.processed_bucket_name = self.processed_bucket.name
         self.processed_bucket_arn = self.processed_bucket.arn
         self.table_name = self.table.name
         self.table_arn = self.table.arn
         self.function_name = self.function.name
         self.function_arn = self.function.arn
+        self.role_name = self.role.name
+        self.role_arn = self.role.arn
         self.log_group_name = self.log_group.name
         self.failure_queue_name = self.failure_queue.name
         self.failure_queue_arn = self.failure_queue.arn
@@ -241,12 +315,16 @@ class ImagePipeline(pulumi.ComponentResource):
             {
                 "upload_bucket_name": self.upload_bucket_name,
                 "upload_bucket_arn": self.upload_bucket_arn,
+                "upload_prefix": self.upload_prefix,
                 "processed_bucket_name": self.processed_bucket_name,
                 "processed_bucket_arn": self.processed_bucket_arn,
                 "table_name": self.table_name,
                 "table_arn": self.table_arn,
                 "function_name": self.function_name,
                 "function_arn": self.function_arn,
+                "role_name": self.role_name,
+                "role_arn": self.role_arn,
+                "layer_arn": self.layer_arn,
                 "log_group_name": self.log_group_name,
                 "failure_queue_name": self.failure_queue_name,
                 "failure_queue_arn": self.failure_queue_arn,
@@ -255,7 +333,7 @@ class ImagePipeline(pulumi.ComponentResource):
         )
 
     def _child_name(self, *parts: str) -> str:
-        """`{component name}-part`: the logical and, where AWS allows, physical name of a child."""
+        """`{prefix}-part`: the logical and, where AWS allows, physical name of a child."""
         return "-".join((self._name_prefix, *parts))
 
     def _bucket(
@@ -352,19 +430,25 @@ class ImagePipeline(pulumi.ComponentResource):
             )
         )
 
-    def _pillow_layer(self, opts: pulumi.ResourceOptions) -> aws.lambda_.LayerVersion:
+    def _pillow_layer(self, opts: pulumi.ResourceOptions) -> pulumi.Output[str]:
+        """The layer's version ARN: the one given, or one built (or reused from the cache) and published."""
+        given = self._args.get("layer_arn")
+        if given is not None:
+            return pulumi.Output.from_input(given)
         name = self._child_name("pillow")
-        return aws.lambda_.LayerVersion(
+        cache = self._args.get("layer_cache_dir")
+        layer = aws.lambda_.LayerVersion(
             name,
             layer_name=name,
-            code=pillow_layer_archive(self._architecture),
+            code=pillow_layer_archive(self._architecture, None if cache is None else Path(cache)),
             compatible_runtimes=[RUNTIME],
             compatible_architectures=[self._architecture],
             description="Pillow for the image processor (layers/pillow/requirements.txt)",
             opts=opts,
         )
+        return layer.arn
 
-    def _function_settings(self, layer: aws.lambda_.LayerVersion) -> FunctionSettings:
+    def _function_settings(self, layer_arn: pulumi.Output[str]) -> FunctionSettings:
         a = self._args
         return FunctionSettings(
             prefix=self._name_prefix,
@@ -381,8 +465,8 @@ class ImagePipeline(pulumi.ComponentResource):
             log_kms_key_arn=self._log_kms,
             tracing=a.get("tracing", False),
             vpc=vpc_config(a),
-            layers=[layer.arn],
-            reserved_concurrency=reserved_concurrency_of(a),
+            layers=[layer_arn],
+            reserved_concurrency=reserved_or_none(a.get("reserved_concurrency", UNRESERVED)),
         )
 
     def _async_invoke_config(self, opts: pulumi.ResourceOptions) -> aws.lambda_.FunctionEventInvokeConfig:

@@ -26,7 +26,7 @@ def handler_code_archive(handlers_dir: Path = HANDLERS_DIR) -> pulumi.AssetArchi
     return pulumi.AssetArchive(assets)
 
 
-def pillow_layer_archive(architecture: Architecture) -> pulumi.Archive:
+def pillow_layer_archive(architecture: Architecture, cache_dir: Path | None = None) -> pulumi.Archive:
     """Build (or reuse from the cache) the layer zip for this architecture."""
     if os.environ.get(ENV_SKIP_LAYER_BUILD) == "1":
         # Stands in for the zip in offline evaluation; names what a real run would build.
@@ -34,5 +34,5 @@ def pillow_layer_archive(architecture: Architecture) -> pulumi.Archive:
         return pulumi.AssetArchive(
             {"python/LAYER": pulumi.StringAsset(f"{pins} for python{LAMBDA_PYTHON} {architecture}\n")}
         )
-    built = build_layer(PILLOW_REQUIREMENTS, LAMBDA_PYTHON, architecture, DEFAULT_CACHE_DIR)
+    built = build_layer(PILLOW_REQUIREMENTS, LAMBDA_PYTHON, architecture, cache_dir or DEFAULT_CACHE_DIR)
     return pulumi.FileArchive(str(built.zip_path))

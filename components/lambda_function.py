@@ -9,14 +9,73 @@ before the first invocation.
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Final
 
 import pulumi
 import pulumi_aws as aws
 
+from components.function_defaults import UNRESERVED
 from components.iam_documents import lambda_assume_role_policy
+from components.inputs import FieldCheck, Rule, Violation, one_of, whole
 from components.lambda_code import LAMBDA_PYTHON, handler_code_archive
+from layers.build import ARCHITECTURES, Architecture
 
 RUNTIME = f"python{LAMBDA_PYTHON}"
+
+__all__ = [
+    "ARCHITECTURES",
+    "RUNTIME",
+    "Architecture",
+    "FunctionSettings",
+    "LambdaFunction",
+    "in_vpc",
+    "lambda_function",
+    "reserved_or_none",
+    "role_name_pattern",
+    "vpc_config",
+]
+
+# --- What a function's settings may be (Lambda's quotas), one rule each for every component. ---
+# https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+architecture: Final = one_of(*ARCHITECTURES)
+memory_mb: Final = whole(128, 10240)
+timeout_seconds: Final = whole(1, 900)
+# Asynchronous invocation: retries 0-2, event age 60-21600 s (PutFunctionEventInvokeConfig).
+max_retry_attempts: Final = whole(0, 2)
+max_event_age_seconds: Final = whole(60, 21600)
+# 0 would stop the function altogether; -1 is "unreserved" (Lambda's own default).
+reserved_concurrency: Final = Rule(
+    f"{UNRESERVED} (unreserved) or at least 1",
+    lambda v: isinstance(v, int) and not isinstance(v, bool) and (v == UNRESERVED or v >= 1),
+)
+
+
+def reserved_or_none(value: int) -> int | None:
+    """The Args' reserved concurrency as Lambda's API takes it: -1 (unreserved) is no value at all."""
+    return None if value == UNRESERVED else value
+
+
+def in_vpc(args: Mapping[str, Any]) -> bool:
+    """Whether the Args put the function in private subnets (compliance mode)."""
+    return "subnet_ids" in args
+
+
+def vpc_config(args: Mapping[str, Any]) -> aws.lambda_.FunctionVpcConfigArgs | None:
+    """Private subnets and security groups, where the Args give them."""
+    if not in_vpc(args):
+        return None
+    return aws.lambda_.FunctionVpcConfigArgs(
+        subnet_ids=args["subnet_ids"], security_group_ids=args["security_group_ids"]
+    )
+
+
+def _subnets_need_security_groups(values: Mapping[str, Any]) -> None:
+    if in_vpc(values) and "security_group_ids" not in values:
+        raise Violation("given with subnet_ids (a function in a VPC needs its security groups)", None)
+
+
+# For every component whose function may run in a VPC.
+VPC_NEEDS_SECURITY_GROUPS: Final = FieldCheck("security_group_ids", _subnets_need_security_groups)
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,30 @@
 """SecureBucket: an S3 bucket that is private, encrypted, versioned and TLS-only by construction."""
 
 import json
-from typing import Final, NotRequired, TypedDict
+from collections.abc import Mapping
+from typing import Any, Final, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from components.compliance.documents import bucket_compliance_statements
 from components.iam_documents import deny_insecure_transport_policy
+from components.inputs import ArgsCheck, FieldCheck, Rule, Violation, aws_values, each, whole
 from components.type_tokens import component_options, type_token
 
 # Defaults of SecureBucketArgs (seed 000 for the transition).
 IA_TRANSITION_DAYS: Final = 30
 NONCURRENT_EXPIRATION_DAYS: Final = 30
 ABORT_MULTIPART_DAYS: Final = 7
+# S3 refuses a transition to STANDARD_IA before 30 days ("'Days' in Transition action must be greater
+# than or equal to 30 for storageClass 'STANDARD_IA'"; API reference, Transition:
+# https://docs.aws.amazon.com/AmazonS3/latest/API/API_Transition.html).
+MIN_IA_TRANSITION_DAYS: Final = 30
+ia_transition_days: Final = Rule(
+    f"0 (never) or at least {MIN_IA_TRANSITION_DAYS} (S3's minimum before STANDARD_IA)",
+    lambda v: isinstance(v, int) and not isinstance(v, bool) and (v == 0 or v >= MIN_IA_TRANSITION_DAYS),
+)
+days: Final = whole(1)
 
 
 class TagExpirationArgs(TypedDict):
@@ -47,6 +58,27 @@ class SecureBucketArgs(TypedDict):
     account (compliance mode; needs kms_key_arn); default false."""
 
 
+def _strict_needs_key(values: Mapping[str, Any]) -> None:
+    if values.get("strict_policy", False) and "kms_key_arn" not in values:
+        raise Violation("given with strict_policy (it denies uploads encrypted with any other key)", None)
+
+
+INPUTS: Final = ArgsCheck(
+    SecureBucketArgs,
+    {
+        "tags": aws_values.tags,
+        "kms_key_arn": aws_values.kms_key_arn,
+        "ia_transition_days": ia_transition_days,
+        "noncurrent_expiration_days": days,
+        "abort_multipart_days": days,
+        "tag_expirations": each(
+            Rule("an expiry of at least 1 day", lambda v: isinstance(v, dict) and days.accepts(v.get("days")))
+        ),
+    },
+    across=(FieldCheck("kms_key_arn", _strict_needs_key),),
+)
+
+
 class SecureBucket(pulumi.ComponentResource):
     """A private, encrypted, versioned, TLS-only S3 bucket with lifecycle rules."""
 
@@ -56,6 +88,7 @@ class SecureBucket(pulumi.ComponentResource):
     """The bucket's ARN."""
 
     def __init__(self, name: str, args: SecureBucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        args = INPUTS.check("SecureBucket", name, args)
         super().__init__(type_token(SecureBucket), name, None, component_options(SecureBucket, opts))
         self._args = args
         child = pulumi.ResourceOptions(parent=self)
@@ -178,10 +211,8 @@ class SecureBucket(pulumi.ComponentResource):
 
     def _tls_only_policy(self, name: str, opts: pulumi.ResourceOptions) -> aws.s3.BucketPolicy:
         kms = self._args.get("kms_key_arn")
-        if not self._args.get("strict_policy", False):
+        if not self._args.get("strict_policy", False) or kms is None:
             policy = self.bucket.arn.apply(lambda arn: json.dumps(deny_insecure_transport_policy(arn)))
-        elif kms is None:
-            raise ValueError("strict_policy needs kms_key_arn: it denies uploads encrypted with any other key")
         else:
             account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
             policy = pulumi.Output.all(self.bucket.arn, account, kms).apply(

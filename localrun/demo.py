@@ -23,7 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from components.image_api import ImageApiArgs, api_environment
+from components.image_api import ImageApiArgs
+from components.image_api import function_environment as api_environment
 from components.image_pipeline import function_environment
 from components.naming import Naming
 from emulated_aws.environment import REGION, patched_environ

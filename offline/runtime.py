@@ -5,6 +5,7 @@ parent, dependencies and resolved inputs; the mocks answer the few provider func
 program calls and give each resource the computed outputs (ARNs, URLs) AWS would.
 """
 
+import hashlib
 import logging
 import os
 import runpy
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
@@ -97,6 +98,15 @@ def _arn(service: str, resource: str) -> str:
     return f"arn:aws:{service}:{REGION}:{ACCOUNT_ID}:{resource}"
 
 
+_EC2_ID_PREFIXES: Final = {"aws:ec2/subnet:Subnet": "subnet", "aws:ec2/securityGroup:SecurityGroup": "sg"}
+
+
+def ec2_id(type_: str, name: str) -> str:
+    """The mock's ID of a subnet or security group, in AWS's own shape (`subnet-` and 17 hex digits),
+    which the components' input rules check."""
+    return f"{_EC2_ID_PREFIXES[type_]}-{hashlib.sha256(name.encode()).hexdigest()[:17]}"
+
+
 def _computed_outputs(type_: str, name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The outputs AWS computes, in the shapes the program reads."""
     physical = inputs.get("name") or f"{name}-0a1b2c3"
@@ -129,6 +139,9 @@ def _computed_outputs(type_: str, name: str, inputs: Mapping[str, Any]) -> dict[
         return {"arn": _arn("ec2", f"vpc-endpoint/{name}"), "prefixListId": f"pl-{name}"}
     if type_ == "aws:ec2/vpc:Vpc":
         return {"arn": _arn("ec2", f"vpc/{name}"), "cidrBlock": inputs.get("cidrBlock")}
+    if type_ in _EC2_ID_PREFIXES:
+        resource_id = ec2_id(type_, name)
+        return {"id": resource_id, "arn": _arn("ec2", f"{_EC2_ID_PREFIXES[type_]}/{resource_id}")}
     if type_ == "aws:cloudwatch/compositeAlarm:CompositeAlarm":
         return {"arn": _arn("cloudwatch", f"alarm:{inputs['alarmName']}")}
     return {"arn": _arn(type_.split(":")[1].split("/")[0], physical)}

@@ -14,10 +14,11 @@ reads ``Pulumi.{stack}.yaml`` directly (the offline plan and the local demo use 
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final
+from typing import Final, cast
 
 import yaml
 
+from components import dev_cleanup, image_api, image_pipeline, lambda_function, secure_bucket
 from components.dev_cleanup import MAX_AGE_DAYS as CLEANUP_MAX_AGE_DAYS
 from components.dev_cleanup import SCHEDULE as CLEANUP_SCHEDULE
 from components.function_defaults import (
@@ -31,13 +32,16 @@ from components.function_defaults import (
 )
 from components.image_api import COGNITO, NO_AUTHORIZER, THROTTLE_BURST_LIMIT, THROTTLE_RATE_LIMIT
 from components.image_pipeline import THUMBNAIL_EXPIRATION_DAYS
-from components.monitoring.alarms import NO_TRAFFIC_MINUTES
+from components.inputs import aws_values, e164, each, email
+from components.monitoring import alarms, catalogue
+from components.monitoring.catalogue import NO_TRAFFIC_MINUTES, Tier
 from components.secure_bucket import ABORT_MULTIPART_DAYS, IA_TRANSITION_DAYS, NONCURRENT_EXPIRATION_DAYS
 from handlers import contract
 from handlers.imaging.renditions import DEFAULT_RENDITIONS, RenditionSpec
 from layers.build import Architecture
 from program import config_values as parse
 from program.config_keys import PROJECT, ConfigError, Key, KeyField, Listed, key, key_fields, read_section, section
+from program.config_values import checked
 
 __all__ = [
     "KEYS",
@@ -69,12 +73,14 @@ PROTECTED_STACKS: Final = ("prod",)
 COMPLIANCE_MIN_RETENTION_DAYS: Final = 90
 ROOT: Final = Path(__file__).resolve().parent.parent
 
-MAX_LAMBDA_TIMEOUT_S: Final = 900
-LAMBDA_MEMORY_RANGE: Final = (128, 10240)
-# Lambda async invocation limits.
-MAX_RETRY_ATTEMPTS_RANGE: Final = (0, 2)
-MAX_EVENT_AGE_RANGE: Final = (60, 21600)
-NO_TRAFFIC_MINUTES_RANGE: Final = (5, 1440)
+# The rules of the fields the keys fill, from the components that own them.
+_PIPELINE: Final = image_pipeline.INPUTS
+_API: Final = image_api.INPUTS
+_CLEANUP: Final = dev_cleanup.INPUTS
+
+
+def _architecture(key: str, raw: str) -> Architecture:
+    return cast(Architecture, checked(parse.text, lambda_function.architecture)(key, raw))
 
 
 @section
@@ -82,24 +88,28 @@ class FunctionConfig:
     """The image-processing Lambda."""
 
     memory_mb: int = key(
-        "memoryMb", "int", str(MEMORY_MB), "Lambda memory (MB, 128-10240)", parse.whole(*LAMBDA_MEMORY_RANGE)
+        "memoryMb",
+        "int",
+        str(MEMORY_MB),
+        "Lambda memory (MB, 128-10240)",
+        checked(parse.integer, lambda_function.memory_mb),
     )
     timeout_s: int = key(
         "timeoutSeconds",
         "int",
         str(TIMEOUT_SECONDS),
         "Lambda timeout (s, 1-900)",
-        parse.whole(1, MAX_LAMBDA_TIMEOUT_S),
+        checked(parse.integer, lambda_function.timeout_seconds),
     )
     architecture: Architecture = key(
-        "architecture", "string", ARCHITECTURE, "Lambda architecture: arm64 or x86_64", parse.architecture
+        "architecture", "string", ARCHITECTURE, "Lambda architecture: arm64 or x86_64", _architecture
     )
-    reserved_concurrency: int | None = key(
+    reserved_concurrency: int = key(
         "reservedConcurrency",
         "int",
         str(UNRESERVED),
         "reserved concurrent executions (-1: unreserved)",
-        parse.concurrency,
+        checked(parse.integer, lambda_function.reserved_concurrency),
     )
     tracing: bool = key("tracing", "bool", "false", "X-Ray active tracing", parse.boolean)
     log_retention_days: int = key(
@@ -107,21 +117,21 @@ class FunctionConfig:
         "int",
         str(LOG_RETENTION_DAYS),
         "function log retention (a CloudWatch value)",
-        parse.retention_days,
+        checked(parse.integer, aws_values.log_retention_days),
     )
     max_retry_attempts: int = key(
         "maxRetryAttempts",
         "int",
         str(MAX_RETRY_ATTEMPTS),
         "async invoke retries before the failure queue (0-2)",
-        parse.whole(*MAX_RETRY_ATTEMPTS_RANGE),
+        checked(parse.integer, lambda_function.max_retry_attempts),
     )
     max_event_age_s: int = key(
         "maxEventAgeSeconds",
         "int",
         str(MAX_EVENT_AGE_SECONDS),
         "oldest event Lambda still delivers (s, 60-21600)",
-        parse.whole(*MAX_EVENT_AGE_RANGE),
+        checked(parse.integer, lambda_function.max_event_age_seconds),
     )
 
 
@@ -142,21 +152,21 @@ class ProcessingConfig:
         "int",
         str(contract.DEFAULT_MAX_OBJECT_BYTES),
         "largest upload processed (bytes)",
-        parse.whole(1),
+        checked(parse.integer, _PIPELINE.rule("max_object_bytes")),
     )
     max_pixels: int = key(
         "maxPixels",
         "int",
         str(contract.DEFAULT_MAX_PIXELS),
         "largest image processed (pixels, from header)",
-        parse.whole(1),
+        checked(parse.integer, _PIPELINE.rule("max_pixels")),
     )
     min_remaining_ms: int = key(
         "minRemainingMs",
         "int",
         str(contract.DEFAULT_MIN_REMAINING_MS),
         "below this remaining time a record is retried, not started",
-        parse.whole(1),
+        checked(parse.integer, _PIPELINE.rule("min_remaining_ms")),
     )
 
 
@@ -168,35 +178,39 @@ class StorageConfig:
         "forceDestroy", "bool", "false", "let `pulumi destroy` delete non-empty buckets", parse.boolean
     )
     ia_transition_days: int = key(
-        "iaTransitionDays", "int", str(IA_TRANSITION_DAYS), "days before objects move to STANDARD_IA", parse.whole(1)
+        "iaTransitionDays",
+        "int",
+        str(IA_TRANSITION_DAYS),
+        "days before objects move to STANDARD_IA (0: never)",
+        checked(parse.integer, secure_bucket.ia_transition_days),
     )
     thumbnail_expiration_days: int = key(
         "thumbnailExpirationDays",
         "int",
         str(THUMBNAIL_EXPIRATION_DAYS),
-        "days before thumbnails expire",
-        parse.whole(1),
+        "days before the thumbnail rendition expires (unless it sets expiration_days)",
+        checked(parse.integer, _PIPELINE.rule("thumbnail_expiration_days")),
     )
     noncurrent_expiration_days: int = key(
         "noncurrentExpirationDays",
         "int",
         str(NONCURRENT_EXPIRATION_DAYS),
         "days before noncurrent versions expire",
-        parse.whole(1),
+        checked(parse.integer, _PIPELINE.rule("noncurrent_expiration_days")),
     )
     abort_multipart_days: int = key(
         "abortMultipartDays",
         "int",
         str(ABORT_MULTIPART_DAYS),
         "days before incomplete multipart uploads are aborted",
-        parse.whole(1),
+        checked(parse.integer, _PIPELINE.rule("abort_multipart_days")),
     )
     kms_key_arn: str | None = key(
         "kmsKeyArn",
         "string",
         "",
         "customer KMS key for buckets, table, queue and logs (empty: each service's own key)",
-        parse.kms_key_arn,
+        parse.optional(checked(parse.text, aws_values.kms_key_arn)),
         listed=Listed.LAST,
     )
 
@@ -206,23 +220,36 @@ class AlertingConfig:
     """Who hears about alarms, per tier, and the thresholds that decide when."""
 
     alert_email: str = key(
-        "alertEmail", "string", None, "email that receives every alert tier", parse.email, listed=Listed.FIRST
+        "alertEmail",
+        "string",
+        None,
+        "email that receives every alert tier",
+        checked(parse.text, email),
+        listed=Listed.FIRST,
     )
     critical_sms: tuple[str, ...] = key(
         "criticalSms",
         "list of E.164 numbers",
         "[]",
         "phones that get critical alerts by SMS",
-        parse.phones,
+        checked(parse.strings, each(e164)),
         listed=Listed.FIRST,
     )
     # Extra email addresses per tier ("critical", "performance", "log-alerts"), besides alert_email.
     tier_emails: Mapping[str, tuple[str, ...]] = key(
-        "tierEmails", "object", "{}", "extra emails per tier: critical, performance, log-alerts", parse.tier_emails
+        "tierEmails",
+        "object",
+        "{}",
+        "extra emails per tier: critical, performance, log-alerts",
+        parse.lists_by_name("tier", tuple(t.value for t in Tier), email),
     )
     # Overrides of the catalogue's default thresholds, by alarm id.
     alarm_thresholds: Mapping[str, float] = key(
-        "alarmThresholds", "object", "{}", "alarm thresholds by alarm id (docs/alerts.md lists them)", parse.thresholds
+        "alarmThresholds",
+        "object",
+        "{}",
+        "alarm thresholds by alarm id (docs/alerts.md lists them)",
+        parse.thresholds(catalogue.alarm_thresholds),
     )
     # Whether silence is itself a fault (the no-invocations and too-few-successes alarms).
     expect_traffic: bool = key(
@@ -233,7 +260,14 @@ class AlertingConfig:
         "int",
         str(NO_TRAFFIC_MINUTES),
         "silence that counts as no traffic (min)",
-        parse.whole(*NO_TRAFFIC_MINUTES_RANGE),
+        checked(parse.integer, catalogue.no_traffic_minutes),
+    )
+    runbook_url: str | None = key(
+        "runbookUrl",
+        "string",
+        "",
+        "where docs/alerts.md is published; each alarm email links its section (empty: no link)",
+        parse.optional(checked(parse.text, alarms.runbook_url)),
     )
 
 
@@ -246,19 +280,35 @@ class ApiConfig:
         "string",
         COGNITO,
         f"{COGNITO}: every route needs a Cognito token; {NO_AUTHORIZER}: no sign-in (never on prod)",
-        parse.one_of(COGNITO, NO_AUTHORIZER),
+        checked(parse.text, _API.rule("authorizer")),
     )
     user_pool_id: str | None = key(
-        "apiUserPoolId", "string", "", "existing Cognito user pool (empty: the stack creates one)", parse.user_pool_id
+        "apiUserPoolId",
+        "string",
+        "",
+        "existing Cognito user pool (empty: the stack creates one)",
+        parse.optional(checked(parse.text, aws_values.user_pool_id)),
     )
     cors_origins: tuple[str, ...] = key(
-        "apiCorsOrigins", "list of origins", "[]", "exact browser origins allowed to call the API", parse.origins
+        "apiCorsOrigins",
+        "list of origins",
+        "[]",
+        "exact browser origins allowed to call the API",
+        checked(parse.strings, _API.rule("cors_origins")),
     )
     throttle_rate: int = key(
-        "apiThrottleRate", "int", str(THROTTLE_RATE_LIMIT), "steady API requests per second", parse.whole(1, 10000)
+        "apiThrottleRate",
+        "int",
+        str(THROTTLE_RATE_LIMIT),
+        "steady API requests per second",
+        checked(parse.integer, _API.rule("throttle_rate_limit")),
     )
     throttle_burst: int = key(
-        "apiThrottleBurst", "int", str(THROTTLE_BURST_LIMIT), "API requests allowed in a burst", parse.whole(1, 5000)
+        "apiThrottleBurst",
+        "int",
+        str(THROTTLE_BURST_LIMIT),
+        "API requests allowed in a burst",
+        checked(parse.integer, _API.rule("throttle_burst_limit")),
     )
 
 
@@ -274,10 +324,18 @@ class ComplianceConfig:
         parse.boolean,
     )
     auditor_principals: tuple[str, ...] = key(
-        "auditorPrincipals", "list of IAM ARNs", "[]", "who may assume the auditor role (with MFA)", parse.principals
+        "auditorPrincipals",
+        "list of IAM ARNs",
+        "[]",
+        "who may assume the auditor role (with MFA)",
+        checked(parse.strings, each(aws_values.iam_principal_arn)),
     )
     operator_principals: tuple[str, ...] = key(
-        "operatorPrincipals", "list of IAM ARNs", "[]", "who may assume the operator role (with MFA)", parse.principals
+        "operatorPrincipals",
+        "list of IAM ARNs",
+        "[]",
+        "who may assume the operator role (with MFA)",
+        checked(parse.strings, each(aws_values.iam_principal_arn)),
     )
 
 
@@ -293,14 +351,14 @@ class CleanupConfig:
         "string",
         CLEANUP_SCHEDULE,
         "when the cleanup runs (EventBridge Scheduler, UTC)",
-        parse.schedule,
+        checked(parse.text, _CLEANUP.rule("schedule")),
     )
     max_age_days: int = key(
         "cleanupMaxAgeDays",
         "int",
         str(CLEANUP_MAX_AGE_DAYS),
         "the cleanup deletes what is older than this (days)",
-        parse.whole(contract.CLEANUP_MIN_AGE_DAYS),
+        checked(parse.integer, _CLEANUP.rule("max_age_days")),
     )
 
 
@@ -367,8 +425,6 @@ def _refuse_unprotected(config: StackConfig) -> None:
         raise ConfigError(
             "apiAuthorizer", f"must be {COGNITO} on {config.stack}: without an authorizer anyone may upload and delete"
         )
-    if "*" in config.api.cors_origins:
-        raise ConfigError("apiCorsOrigins", f"must list exact origins on {config.stack}, not '*'")
     if config.cleanup.enabled:
         raise ConfigError(
             "cleanup",

@@ -26,8 +26,9 @@ _KEY: Final = "config_key"  # where a field's metadata holds its Key
 class ConfigError(ValueError):
     """A config value is missing or not allowed. The message names the key and what is allowed."""
 
-    def __init__(self, key: str, problem: str) -> None:
-        super().__init__(f"{PROJECT}:{key} {problem}")
+    def __init__(self, key: str, problem: str, at: str = "") -> None:
+        """``at``: where inside a list or object value the problem is (``[2]``)."""
+        super().__init__(f"{PROJECT}:{key}{at} {problem}")
         self.key = key
 
 

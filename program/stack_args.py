@@ -10,13 +10,11 @@ from components.compliance.access_roles import AccessRolesArgs, auditor_role_nam
 from components.compliance.keys import ComplianceKeys, ComplianceKeysArgs
 from components.compliance.network import PrivateNetwork, PrivateNetworkArgs
 from components.dev_cleanup import DevCleanupArgs
-from components.function_defaults import UNRESERVED
 from components.image_api import FUNCTION_STEM as API_STEM
 from components.image_api import ImageApi, ImageApiArgs
 from components.image_pipeline import FUNCTION_STEM as PROCESSOR_STEM
 from components.image_pipeline import ImagePipeline, ImagePipelineArgs, RenditionArgs
-from components.lambda_function import role_name_pattern
-from components.monitoring.alarms import stack_facts
+from components.lambda_function import reserved_or_none, role_name_pattern
 from components.monitoring.alerting_sns import AlertingSNSArgs
 from components.monitoring.catalogue import StackFacts, Tier
 from components.monitoring.pipeline_monitoring import PipelineMonitoringArgs
@@ -35,13 +33,16 @@ def tags(config: StackConfig) -> dict[str, str]:
 
 
 def rendition_args(spec: RenditionSpec) -> RenditionArgs:
-    return RenditionArgs(
+    args = RenditionArgs(
         name=spec.name,
         width=spec.width,
         height=spec.height,
         formats=[f.value for f in spec.formats],
         alpha_formats=[f.value for f in spec.alpha_formats],
     )
+    if spec.expiration_days is not None:
+        args["expiration_days"] = spec.expiration_days
+    return args
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,12 @@ def access_roles_args(
 def pipeline_args(config: StackConfig, protection: Protection | None = None) -> ImagePipelineArgs:
     f, p, s = config.function, config.processing, config.storage
     args = ImagePipelineArgs(
+        name_prefix=naming(config).prefix,
         tags=tags(config),
         memory_mb=f.memory_mb,
         timeout_seconds=f.timeout_s,
         architecture=f.architecture,
-        reserved_concurrency=UNRESERVED if f.reserved_concurrency is None else f.reserved_concurrency,
+        reserved_concurrency=f.reserved_concurrency,
         tracing=f.tracing,
         log_retention_days=f.log_retention_days,
         max_retry_attempts=f.max_retry_attempts,
@@ -179,46 +181,47 @@ def tier_emails(config: StackConfig) -> dict[Tier, list[str]]:
 
 def alerting_args(config: StackConfig) -> AlertingSNSArgs:
     emails = tier_emails(config)
-    return AlertingSNSArgs(
+    args = AlertingSNSArgs(
         name_prefix=naming(config).prefix,
         tags=tags(config),
         critical_emails=emails[Tier.CRITICAL],
         performance_emails=emails[Tier.PERFORMANCE],
         log_alerts_emails=emails[Tier.LOG_ALERTS],
-        critical_sms=list(config.alerting.critical_sms),
     )
+    if config.alerting.critical_sms:
+        args["critical_sms"] = list(config.alerting.critical_sms)
+    return args
 
 
 def monitoring_args(config: StackConfig, watched: PipelineMonitoringArgs) -> PipelineMonitoringArgs:
     """``watched`` (what to watch and where to alert: ``watching(pipeline, alerting)``) plus the stack's settings."""
     a, f = config.alerting, config.function
     n = naming(config)
-    return PipelineMonitoringArgs(
+    args = PipelineMonitoringArgs(
         **watched,
         name_prefix=n.prefix,
         namespace=n.metric_namespace,
         tags=tags(config),
         timeout_seconds=f.timeout_s,
-        reserved_concurrency=UNRESERVED if f.reserved_concurrency is None else f.reserved_concurrency,
+        reserved_concurrency=f.reserved_concurrency,
         expect_traffic=a.expect_traffic,
         no_traffic_minutes=a.no_traffic_minutes,
         alarm_thresholds=dict(a.alarm_thresholds),
     )
+    if a.runbook_url is not None:
+        args["runbook_url"] = a.runbook_url
+    return args
 
 
 def alarm_facts(config: StackConfig) -> StackFacts:
-    """What the stack's alarm thresholds depend on, derived as the Alarms component derives them."""
-    nothing = PipelineMonitoringArgs(  # what is watched does not change a threshold
-        function_name="",
-        log_group_name="",
-        failure_queue_name="",
-        upload_bucket_name="",
-        critical_topic_arn="",
-        performance_topic_arn="",
-        log_alerts_topic_arn="",
-        api_name="",  # every stack of this program runs the image API
-        api_stage="",
+    """What the stack's alarm thresholds depend on, as the Alarms component derives them from its Args."""
+    a, f = config.alerting, config.function
+    return StackFacts(
+        timeout_s=f.timeout_s,
+        reserved_concurrency=reserved_or_none(f.reserved_concurrency),
+        expect_traffic=a.expect_traffic,
+        no_traffic_minutes=a.no_traffic_minutes,
+        overrides=dict(a.alarm_thresholds),
+        api=True,  # every stack of this program runs the image API
+        cleanup=config.cleanup.enabled,
     )
-    if config.cleanup.enabled:
-        nothing["cleanup_function_name"] = ""
-    return stack_facts(monitoring_args(config, nothing))

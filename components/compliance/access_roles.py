@@ -1,12 +1,15 @@
 """AccessRoles: separation of duties, an auditor who reads and an operator who deploys, both behind MFA."""
 
 import json
-from typing import NotRequired, TypedDict
+from typing import Final, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from components.compliance.documents import AuditScope, assumable_with_mfa, auditor_policy, operator_denies
+from components.inputs import ArgsCheck, aws_values, non_empty
+from components.inputs.rules import unique
+from components.naming import LongestName, max_prefix, name_prefix, prefix_rule
 from components.type_tokens import component_options, type_token
 
 # AWS's managed policy for people who build and run workloads, without IAM user administration.
@@ -39,9 +42,29 @@ class AccessRolesArgs(TypedDict):
     logs_key_arn: pulumi.Input[str]
     """The logs key."""
     name_prefix: NotRequired[str]
-    """Roles are `{prefix}-auditor` and `{prefix}-operator`; default: the component's name."""
+    """Roles are `{prefix}-auditor` and `{prefix}-operator`; default `{project}-{stack}-{name}`, shortened to fit."""
     tags: NotRequired[dict[str, str]]
     """Tags for both roles; none by default."""
+
+
+# Role names allow 64 characters.
+MAX_PREFIX: Final = max_prefix(LongestName("-auditor", 64), LongestName("-operator", 64))
+# A role nobody may assume is no duty at all.
+_PRINCIPALS: Final = unique(non_empty(aws_values.iam_principal_arn))
+INPUTS: Final = ArgsCheck(
+    AccessRolesArgs,
+    {
+        "auditor_principals": _PRINCIPALS,
+        "operator_principals": _PRINCIPALS,
+        "upload_bucket_arn": aws_values.s3_bucket_arn,
+        "processed_bucket_arn": aws_values.s3_bucket_arn,
+        "table_arn": aws_values.dynamodb_table_arn,
+        "data_key_arn": aws_values.kms_key_arn,
+        "logs_key_arn": aws_values.kms_key_arn,
+        "name_prefix": prefix_rule(MAX_PREFIX),
+        "tags": aws_values.tags,
+    },
+)
 
 
 class AccessRoles(pulumi.ComponentResource):
@@ -54,12 +77,10 @@ class AccessRoles(pulumi.ComponentResource):
     """The operator role."""
 
     def __init__(self, name: str, args: AccessRolesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        args = INPUTS.check("AccessRoles", name, args)
         super().__init__(type_token(AccessRoles), name, None, component_options(AccessRoles, opts))
-        prefix = args.get("name_prefix", name)
+        prefix = name_prefix(args.get("name_prefix"), name, MAX_PREFIX)
         tags = dict(args.get("tags", {}))
-        for duty, principals in (("auditor", args["auditor_principals"]), ("operator", args["operator_principals"])):
-            if not principals:
-                raise ValueError(f"{duty}_principals must name at least one principal: an unassumable role is no duty")
         child = pulumi.ResourceOptions(parent=self)
         auditor = aws.iam.Role(
             auditor_role_name(prefix),

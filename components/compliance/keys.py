@@ -1,12 +1,14 @@
 """ComplianceKeys: customer-managed, rotating KMS keys for the pipeline's data and for its logs."""
 
 import json
-from typing import NotRequired, TypedDict
+from typing import Final, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from components.compliance.documents import KeyScope, data_key_policy, logs_key_policy
+from components.inputs import ArgsCheck, aws_values, each, matches, non_empty
+from components.naming import LongestName, max_prefix, name_prefix, prefix_rule
 from components.type_tokens import component_options, type_token
 
 # KMS's longest wait before a scheduled deletion: a mistaken `pulumi destroy` can still be undone.
@@ -17,13 +19,29 @@ class ComplianceKeysArgs(TypedDict):
     user_roles: list[str]
     """Names (or name patterns: `app-fn-role-*`) of the roles that use the data key through S3, DynamoDB, SQS."""
     name_prefix: NotRequired[str]
-    """Prefix of the keys' aliases (`alias/{prefix}-data`); default: the component's name."""
+    """Prefix of the keys' aliases (`alias/{prefix}-data`); default `{project}-{stack}-{name}`, shortened to fit."""
     tags: NotRequired[dict[str, str]]
     """Tags for both keys; none by default."""
     reader_roles: NotRequired[list[str]]
     """Names of roles that may decrypt data through S3 and DynamoDB but never write: the auditor."""
     denied_roles: NotRequired[list[str]]
     """Names of roles that may never decrypt data, whatever else allows it: the operator."""
+
+
+# Alias names: 1-256 characters with `alias/` (CreateAlias).
+MAX_PREFIX: Final = max_prefix(LongestName("-data", 256 - len("alias/")), LongestName("-logs", 256 - len("alias/")))
+# IAM role names (64 characters of letters, digits and +=,.@_-), or a pattern of them with `*`.
+_ROLE_NAMES: Final = each(matches(r"[\w+=,.@*-]{1,64}", "a role name or pattern like app-fn-role-*"))
+INPUTS: Final = ArgsCheck(
+    ComplianceKeysArgs,
+    {
+        "user_roles": non_empty(_ROLE_NAMES.item),  # type: ignore[attr-defined]
+        "reader_roles": _ROLE_NAMES,
+        "denied_roles": _ROLE_NAMES,
+        "name_prefix": prefix_rule(MAX_PREFIX),
+        "tags": aws_values.tags,
+    },
+)
 
 
 class ComplianceKeys(pulumi.ComponentResource):
@@ -35,8 +53,9 @@ class ComplianceKeys(pulumi.ComponentResource):
     """For every log group, flow logs included."""
 
     def __init__(self, name: str, args: ComplianceKeysArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        args = INPUTS.check("ComplianceKeys", name, args)
         super().__init__(type_token(ComplianceKeys), name, None, component_options(ComplianceKeys, opts))
-        prefix = args.get("name_prefix", name)
+        prefix = name_prefix(args.get("name_prefix"), name, MAX_PREFIX)
         tags = dict(args.get("tags", {}))
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOutputOptions(parent=self)

@@ -3,14 +3,16 @@
 import ipaddress
 import itertools
 import json
-from collections.abc import Callable
-from typing import Final, NotRequired, TypedDict
+from collections.abc import Callable, Mapping
+from typing import Any, Final, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from components.compliance.documents import flow_logs_assume_role_policy, flow_logs_policy
 from components.function_defaults import LOG_RETENTION_DAYS
+from components.inputs import ArgsCheck, FieldCheck, Rule, Violation, aws_values, whole
+from components.naming import LongestName, max_prefix, name_prefix, prefix_rule
 from components.type_tokens import component_options, type_token
 from handlers import contract
 
@@ -18,13 +20,16 @@ HTTPS: Final = 443
 # Services that offer gateway endpoints (free, route-table based); any other needs an interface endpoint.
 GATEWAY_SERVICES: Final = frozenset({"s3", "dynamodb"})
 DEFAULT_CIDR: Final = "10.40.0.0/16"
+# Each subnet takes a /20 of the VPC's range.
+SUBNET_PREFIX: Final = 20
+DEFAULT_ZONES: Final = 2
 
 
 class PrivateNetworkArgs(TypedDict):
     logs_key_arn: pulumi.Input[str]
     """KMS key of the flow logs' log group (ComplianceKeys' logs_key_arn)."""
     name_prefix: NotRequired[str]
-    """Prefix of every child's name; default: the component's name."""
+    """Prefix of every physical name; default `{project}-{stack}-{name}`, shortened to fit."""
     tags: NotRequired[dict[str, str]]
     """Tags for every taggable child; none by default."""
     cidr_block: NotRequired[str]
@@ -33,6 +38,38 @@ class PrivateNetworkArgs(TypedDict):
     """How many availability zones the subnets span (at least 2); default 2."""
     log_retention_days: NotRequired[int]
     """Retention of the flow logs; default 7 (compliance stacks give 90 or more)."""
+
+
+def _vpc_range(value: object) -> bool:
+    try:
+        network = ipaddress.IPv4Network(value)
+    except (ValueError, TypeError):
+        return False
+    # AWS allows /16 to /28 VPCs; each of ours holds /20 subnets.
+    return 16 <= network.prefixlen < SUBNET_PREFIX and str(network) == value
+
+
+def _zones_fit_range(values: Mapping[str, Any]) -> None:
+    zones = values.get("availability_zones", DEFAULT_ZONES)
+    room = 2 ** (SUBNET_PREFIX - ipaddress.IPv4Network(values.get("cidr_block", DEFAULT_CIDR)).prefixlen)
+    if zones > room:
+        raise Violation(f"at most {room}: the range holds {room} /{SUBNET_PREFIX} subnets", zones)
+
+
+# The flow logs role is named by Pulumi after `{prefix}-flow-logs-role`.
+MAX_PREFIX: Final = max_prefix(LongestName("-flow-logs-role", 64, autonamed=True))
+INPUTS: Final = ArgsCheck(
+    PrivateNetworkArgs,
+    {
+        "logs_key_arn": aws_values.kms_key_arn,
+        "name_prefix": prefix_rule(MAX_PREFIX),
+        "tags": aws_values.tags,
+        "cidr_block": Rule(f"an IPv4 network from /16 to /{SUBNET_PREFIX - 1} like {DEFAULT_CIDR}", _vpc_range),
+        "availability_zones": whole(2, 6),
+        "log_retention_days": aws_values.log_retention_days,
+    },
+    across=(FieldCheck("availability_zones", _zones_fit_range),),
+)
 
 
 def endpoint_services() -> tuple[str, ...]:
@@ -51,12 +88,11 @@ class PrivateNetwork(pulumi.ComponentResource):
     """The functions' security group: HTTPS out to the endpoints, nothing in."""
 
     def __init__(self, name: str, args: PrivateNetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        args = INPUTS.check("PrivateNetwork", name, args)
         super().__init__(type_token(PrivateNetwork), name, None, component_options(PrivateNetwork, opts))
-        self._prefix = args.get("name_prefix", name)
+        self._prefix = name_prefix(args.get("name_prefix"), name, MAX_PREFIX)
         self._tags = dict(args.get("tags", {}))
-        zones = args.get("availability_zones", 2)
-        if zones < 2:
-            raise ValueError(f"availability_zones must be at least 2, got {zones}")
+        zones = args.get("availability_zones", DEFAULT_ZONES)
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOutputOptions(parent=self)
         region = aws.get_region_output(opts=invoke).region
@@ -69,6 +105,17 @@ class PrivateNetwork(pulumi.ComponentResource):
             enable_dns_support=True,
             enable_dns_hostnames=True,
             tags={**self._tags, "Name": self._child_name("vpc")},
+            opts=child,
+        )
+        # Every VPC comes with a default security group that lets its members reach each other and
+        # anything outside. Nothing here uses it; adopted with no rules, nothing can (CIS AWS 5.4,
+        # Security Hub EC2.2, checkov CKV2_AWS_12). Deleting this resource leaves AWS's group as is.
+        aws.ec2.DefaultSecurityGroup(
+            self._child_name("default-sg"),
+            vpc_id=self.vpc.id,
+            ingress=[],
+            egress=[],
+            tags={**self._tags, "Name": self._child_name("default-sg")},
             opts=child,
         )
         route_table = aws.ec2.RouteTable(

@@ -1,65 +1,36 @@
 """Alarms: one CloudWatch alarm per applicable catalogue entry, routed to its tier's topic."""
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, NotRequired, TypedDict
+from collections.abc import Mapping
+from typing import Any, Final, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
+from components import lambda_function as lambda_rules
+from components.function_defaults import TIMEOUT_SECONDS, UNRESERVED
+from components.inputs import ArgsCheck, FieldCheck, Violation, aws_values, matches
+from components.lambda_function import reserved_or_none
+from components.monitoring import catalogue
 from components.monitoring.catalogue import (
     ALARMS,
-    CONFIGURABLE_THRESHOLDS,
     GREATER,
+    NO_TRAFFIC_MINUTES,
     NOT_BREACHING,
     UPLOAD_REQUEST_FILTER,
     UPLOAD_REQUESTS,
     AlarmSpec,
-    MetricRef,
-    Source,
+    MetricScope,
     StackFacts,
     Tier,
+    format_threshold,
 )
+from components.naming import LongestName, max_prefix, name_prefix, prefix_rule
 from components.type_tokens import component_options, type_token
 from handlers import contract
-
-if TYPE_CHECKING:
-    from components.monitoring.pipeline_monitoring import PipelineMonitoringArgs
 
 # CloudWatch's limit on AlarmDescription.
 MAX_DESCRIPTION = 1024
 _OPERATORS = {"GreaterThanThreshold": ">", "LessThanThreshold": "<"}
-
-
-@dataclass(frozen=True)
-class MetricScope:
-    """Resolved names that place a catalogue metric in this stack."""
-
-    namespace: str
-    function_name: str
-    queue_name: str
-    upload_bucket: str | None = None
-    api_name: str | None = None
-    api_stage: str | None = None
-    cleanup_function: str | None = None
-
-    def namespace_of(self, ref: MetricRef) -> str:
-        return ref.source.aws_namespace or self.namespace
-
-    def dimensions_of(self, ref: MetricRef) -> dict[str, str]:
-        """The metric's dimensions in this stack; a metric of a resource the stack was not given is refused."""
-        by_source: dict[Source, dict[str, str | None]] = {
-            Source.LAMBDA: {"FunctionName": self.function_name},
-            Source.SQS: {"QueueName": self.queue_name},
-            Source.LOGS: {},
-            Source.S3_UPLOADS: {"BucketName": self.upload_bucket, "FilterId": UPLOAD_REQUEST_FILTER},
-            Source.API: {"ApiName": self.api_name, "Stage": self.api_stage},
-            Source.CLEANUP: {"FunctionName": self.cleanup_function},
-        }
-        dimensions = by_source[ref.source]
-        missing = [name for name, value in dimensions.items() if value is None]
-        if missing:
-            raise ValueError(f"{ref.name} of the {ref.source} needs its {' and '.join(missing)}: it was not given")
-        return {name: value for name, value in dimensions.items() if value is not None}
 
 
 def alarm_name(prefix: str, spec: AlarmSpec) -> str:
@@ -78,10 +49,6 @@ def uploads_alarm_name(prefix: str, spec: AlarmSpec) -> str:
     return f"{prefix}-{spec.id}-uploads-arriving"
 
 
-def format_threshold(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
 def condition_text(spec: AlarmSpec, threshold: float, period_s: int) -> str:
     if spec.expression is not None:
         subject = spec.expression
@@ -95,28 +62,32 @@ def condition_text(spec: AlarmSpec, threshold: float, period_s: int) -> str:
     return text
 
 
-def describe(spec: AlarmSpec, threshold: float, period_s: int, dashboard_url: str | None) -> str:
+def runbook_link(runbook_url: str | None, spec: AlarmSpec) -> str | None:
+    """The alarm's section of the runbook (docs/alerts.md, published where runbook_url points)."""
+    return None if not runbook_url else f"{runbook_url}#{spec.id}"
+
+
+def describe(
+    spec: AlarmSpec, threshold: float, period_s: int, dashboard_url: str | None, runbook_url: str | None = None
+) -> str:
     """What the on-call reads in the alarm email."""
     checks = "\n".join(f"{i}. {check}" for i, check in enumerate(spec.checks, start=1))
+    runbook = runbook_link(runbook_url, spec)
     text = (
         f"[{spec.tier.value.upper()}] {spec.what}\n"
         f"Why it matters: {spec.why}\n"
         f"Condition: {condition_text(spec, threshold, period_s)}\n"
-        f"First checks:\n{checks}\n"
-        + (f"Dashboard: {dashboard_url}\n" if dashboard_url else "")
-        + f"Runbook: docs/alerts.md#{spec.id}"
+        f"First checks:\n{checks}"
+        + (f"\nDashboard: {dashboard_url}" if dashboard_url else "")
+        + (f"\nRunbook: {runbook}" if runbook else "")
     )
     if len(text) > MAX_DESCRIPTION:
         raise ValueError(f"alarm {spec.id}: description is {len(text)} characters, CloudWatch allows {MAX_DESCRIPTION}")
     return text
 
 
-# Defaults of AlarmsArgs (and the stack config's).
-NO_TRAFFIC_MINUTES: Final = 60
-
-
 class AlarmsArgs(TypedDict):
-    namespace: str
+    namespace: pulumi.Input[str]
     """Namespace of the log-derived metrics (MetricFilters' namespace)."""
     function_name: pulumi.Input[str]
     """The image-processing function."""
@@ -131,7 +102,7 @@ class AlarmsArgs(TypedDict):
     upload_bucket_name: NotRequired[pulumi.Input[str]]
     """The upload bucket; needed where expect_traffic is true (its request metrics gate the silence alarms)."""
     name_prefix: NotRequired[str]
-    """Alarm names are `{prefix}-{alarm}-{tier}`; default: the component's name."""
+    """Alarm names are `{prefix}-{alarm}-{tier}`; default `{project}-{stack}-{name}`, shortened to fit."""
     tags: NotRequired[dict[str, str]]
     """Tags for every alarm; none by default."""
     api_name: NotRequired[pulumi.Input[str]]
@@ -142,6 +113,9 @@ class AlarmsArgs(TypedDict):
     """The dev cleanup function (DevCleanup's function_name), if any: its failures alarm too."""
     dashboard_url: NotRequired[pulumi.Input[str]]
     """Linked from every alarm's description; none by default."""
+    runbook_url: NotRequired[str]
+    """Where the runbook (docs/alerts.md) is published, e.g. `https://github.com/acme/imagepipe/blob/v0.2.0/docs/alerts.md`;
+    each alarm links its own section. No link by default."""
     timeout_seconds: NotRequired[int]
     """The function's timeout: duration-p99 fires at 80% of it. Default 60."""
     reserved_concurrency: NotRequired[int]
@@ -154,22 +128,49 @@ class AlarmsArgs(TypedDict):
     """Thresholds by alarm id, overriding the catalogue's (docs/alerts.md lists the ids)."""
 
 
-def stack_facts(args: "AlarmsArgs | PipelineMonitoringArgs") -> StackFacts:
-    """What the thresholds depend on; an unknown alarm id is refused by name."""
-    from components.function_defaults import TIMEOUT_SECONDS, UNRESERVED
+# The longest alarm names: `{prefix}-{alarm id}-while-uploading-{tier}` (255 characters).
+MAX_PREFIX: Final = max_prefix(*(LongestName(f"-{spec.id}-while-uploading-{spec.tier.value}", 255) for spec in ALARMS))
+runbook_url: Final = matches(r"https://\S+", "an https URL of the published runbook")
 
-    overrides = dict(args.get("alarm_thresholds", {}))
-    unknown = sorted(set(overrides) - CONFIGURABLE_THRESHOLDS)
-    if unknown:
-        known = ", ".join(sorted(CONFIGURABLE_THRESHOLDS))
-        raise ValueError(f"alarm_thresholds has unknown alarm {unknown[0]!r}; alarms with a threshold: {known}")
-    reserved = args.get("reserved_concurrency", UNRESERVED)
+
+def _api_needs_stage(values: Mapping[str, Any]) -> None:
+    if ("api_name" in values) != ("api_stage" in values):
+        raise Violation("given together with api_name (the API's metrics need both)", values.get("api_stage"))
+
+
+def _traffic_needs_bucket(values: Mapping[str, Any]) -> None:
+    if values.get("expect_traffic", False) and "upload_bucket_name" not in values:
+        raise Violation("given with expect_traffic (its request metrics gate the silence alarms)", None)
+
+
+# Rules shared with PipelineMonitoring, which hands these fields on.
+MONITORING_RULES: Final = {
+    "namespace": catalogue.namespace,
+    "tags": aws_values.tags,
+    "timeout_seconds": lambda_rules.timeout_seconds,
+    "reserved_concurrency": lambda_rules.reserved_concurrency,
+    "no_traffic_minutes": catalogue.no_traffic_minutes,
+    "alarm_thresholds": catalogue.alarm_thresholds,
+    "runbook_url": runbook_url,
+}
+MONITORING_ACROSS: Final = (
+    FieldCheck("api_stage", _api_needs_stage),
+    FieldCheck("upload_bucket_name", _traffic_needs_bucket),
+)
+
+INPUTS: Final = ArgsCheck(
+    AlarmsArgs, {**MONITORING_RULES, "name_prefix": prefix_rule(MAX_PREFIX)}, across=MONITORING_ACROSS
+)
+
+
+def stack_facts(args: AlarmsArgs) -> StackFacts:
+    """What the thresholds depend on, from checked Args."""
     return StackFacts(
         timeout_s=args.get("timeout_seconds", TIMEOUT_SECONDS),
-        reserved_concurrency=None if reserved == UNRESERVED else reserved,
+        reserved_concurrency=reserved_or_none(args.get("reserved_concurrency", UNRESERVED)),
         expect_traffic=args.get("expect_traffic", False),
         no_traffic_minutes=args.get("no_traffic_minutes", NO_TRAFFIC_MINUTES),
-        overrides=overrides,
+        overrides=dict(args.get("alarm_thresholds", {})),
         api=args.get("api_name") is not None,
         cleanup=args.get("cleanup_function_name") is not None,
     )
@@ -182,9 +183,10 @@ class Alarms(pulumi.ComponentResource):
     """The alarms that notify a topic: metric alarms and while-uploading composites, not their conditions."""
 
     def __init__(self, name: str, args: AlarmsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        args = INPUTS.check("Alarms", name, args)
         super().__init__(type_token(Alarms), name, None, component_options(Alarms, opts))
         self._args = args
-        self._prefix = args.get("name_prefix", name)
+        self._prefix = name_prefix(args.get("name_prefix"), name, MAX_PREFIX)
         self._tags = dict(args.get("tags", {}))
         self._facts = stack_facts(args)
         self._topics: dict[Tier, pulumi.Input[str]] = {
@@ -195,13 +197,14 @@ class Alarms(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         # Resolved once, shared by every alarm's namespace and dimensions.
         self._scope = pulumi.Output.all(
+            args["namespace"],
             args["function_name"],
             args["failure_queue_name"],
             args.get("upload_bucket_name"),
             args.get("api_name"),
             args.get("api_stage"),
             args.get("cleanup_function_name"),
-        ).apply(lambda names: MetricScope(args["namespace"], *names))
+        ).apply(lambda names: MetricScope(*names))
         self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
         self.composites: dict[str, aws.cloudwatch.CompositeAlarm] = {}
         self.upload_request_metrics: aws.s3.BucketMetric | None = None
@@ -225,9 +228,7 @@ class Alarms(pulumi.ComponentResource):
 
     def _upload_requests(self, opts: pulumi.ResourceOptions) -> aws.s3.BucketMetric:
         if self.upload_request_metrics is None:
-            bucket = self._args.get("upload_bucket_name")
-            if bucket is None:
-                raise ValueError("expect_traffic needs upload_bucket_name: its request metrics gate the silence alarms")
+            bucket = self._args["upload_bucket_name"]
             self.upload_request_metrics = aws.s3.BucketMetric(
                 f"{self._prefix}-upload-requests",
                 bucket=bucket,
@@ -270,7 +271,7 @@ class Alarms(pulumi.ComponentResource):
                 lambda names: f'ALARM("{names[0]}") AND ALARM("{names[1]}")'
             ),
             alarm_description=pulumi.Output.from_input(self._args.get("dashboard_url")).apply(
-                lambda url: describe(spec, threshold, period, url)
+                lambda url: describe(spec, threshold, period, url, self._args.get("runbook_url"))
             ),
             alarm_actions=[topic],
             ok_actions=[topic],
@@ -288,7 +289,7 @@ class Alarms(pulumi.ComponentResource):
         condition_only = f"Condition of {paging_alarm_name(self._prefix, spec)}, which pages: "
         description = pulumi.Output.from_input(self._args.get("dashboard_url")).apply(
             lambda url: (
-                describe(spec, threshold, period, url)
+                describe(spec, threshold, period, url, self._args.get("runbook_url"))
                 if notify
                 else condition_only + condition_text(spec, threshold, period)
             )

@@ -2,29 +2,52 @@
 
 import hashlib
 import json
-from typing import NotRequired, TypedDict
+from typing import Final, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from components.iam_documents import alarm_topic_key_policy, alarm_topic_policy
+from components.inputs import ArgsCheck, aws_values, e164, email, non_empty
+from components.inputs.rules import unique
 from components.monitoring.catalogue import Tier
+from components.naming import LongestName, max_prefix, name_prefix, prefix_rule
 from components.type_tokens import component_options, type_token
 
 
 class AlertingSNSArgs(TypedDict):
     name_prefix: NotRequired[str]
-    """Prefix of every child's name (`{prefix}-alerts-critical`); default: the component's name."""
+    """Prefix of physical names (`{prefix}-alerts-critical`); default `{project}-{stack}-{name}`, shortened to fit."""
     tags: NotRequired[dict[str, str]]
     """Tags for the key and the topics; none by default."""
     critical_emails: NotRequired[list[str]]
-    """Who is told when uploads are not being processed."""
+    """Who is told when uploads are not being processed; left out: nobody by email."""
     performance_emails: NotRequired[list[str]]
-    """Who is told when the pipeline is slow or saturated."""
+    """Who is told when the pipeline is slow or saturated; left out: nobody by email."""
     log_alerts_emails: NotRequired[list[str]]
-    """Who is told about signals from the handler's log lines."""
+    """Who is told about signals from the handler's log lines; left out: nobody by email."""
     critical_sms: NotRequired[list[str]]
     """Phone numbers (E.164) that get critical alerts by SMS; critical tier only."""
+
+
+# Topic names and key aliases allow 256 characters.
+MAX_PREFIX: Final = max_prefix(
+    *(LongestName(f"-alerts-{tier.value}", 256) for tier in Tier), LongestName("-alerts", 256 - len("alias/"))
+)
+# A list given empty is a mistake, not a choice: leave it out to subscribe nobody by email. Repeats
+# would subscribe one address twice.
+_EMAILS: Final = unique(non_empty(email))
+INPUTS: Final = ArgsCheck(
+    AlertingSNSArgs,
+    {
+        "name_prefix": prefix_rule(MAX_PREFIX),
+        "tags": aws_values.tags,
+        "critical_emails": _EMAILS,
+        "performance_emails": _EMAILS,
+        "log_alerts_emails": _EMAILS,
+        "critical_sms": unique(non_empty(e164)),
+    },
+)
 
 
 class AlertingSNS(pulumi.ComponentResource):
@@ -40,9 +63,10 @@ class AlertingSNS(pulumi.ComponentResource):
     """The KMS key that encrypts the topics; CloudWatch alarms may use it."""
 
     def __init__(self, name: str, args: AlertingSNSArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        args = INPUTS.check("AlertingSNS", name, args)
         super().__init__(type_token(AlertingSNS), name, None, component_options(AlertingSNS, opts))
         self._args = args
-        self._prefix = args.get("name_prefix", name)
+        self._prefix = name_prefix(args.get("name_prefix"), name, MAX_PREFIX)
         self._tags = dict(args.get("tags", {}))
         child = pulumi.ResourceOptions(parent=self)
         identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))

@@ -4,11 +4,13 @@ Log-derived metrics are built from the handler's telemetry names (imported, neve
 MetricFilters, Alarms, Dashboard and the runbook (docs/alerts.md) are all computed from here.
 """
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Final
 
+from components.inputs import Rule, Violation, at_least, matches, whole
 from components.monitoring.filter_patterns import FilterPattern, all_of, any_of, equals
 from handlers.telemetry import events as ev
 
@@ -551,3 +553,73 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
 )
 
 CONFIGURABLE_THRESHOLDS: Final = frozenset(a.id for a in ALARMS)
+
+
+class _AlarmThresholds(Rule):
+    """Each key an alarm id of the catalogue (the closest one suggested), each value a number of at least 0."""
+
+    def __init__(self) -> None:
+        super().__init__("a mapping of alarm ids to numbers of at least 0", lambda _: True)
+
+    def check(self, value: object) -> None:
+        if not isinstance(value, dict):
+            raise Violation(self.allowed, value)
+        for alarm_id, threshold in value.items():
+            if alarm_id not in CONFIGURABLE_THRESHOLDS:
+                close = difflib.get_close_matches(str(alarm_id), sorted(CONFIGURABLE_THRESHOLDS), n=1)
+                hint = f"did you mean {close[0]}? " if close else ""
+                known = ", ".join(sorted(CONFIGURABLE_THRESHOLDS))
+                raise Violation(f"an alarm with a threshold ({hint}alarms: {known})", alarm_id, f"[{alarm_id!r}]")
+            try:
+                at_least(0).check(threshold)
+            except Violation as exc:
+                raise exc.below(f"[{alarm_id!r}]") from None
+
+
+# What alarm_thresholds may hold, for every component and config key that takes them.
+alarm_thresholds: Final = _AlarmThresholds()
+# A silence window the silence alarms can evaluate: CloudWatch periods of 5 minutes to a day.
+NO_TRAFFIC_MINUTES: Final = 60
+no_traffic_minutes: Final = whole(5, 1440)
+# A custom namespace (PutMetricData: 1-255 characters; "AWS/" is reserved for AWS's own).
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html
+namespace: Final = matches(
+    r"(?!AWS/)[A-Za-z0-9.\-_/#:]{1,255}", "a CloudWatch namespace like imagepipe/prod (not AWS/...)"
+)
+
+
+def format_threshold(value: float) -> str:
+    """3.0 -> 3, 0.5 -> 0.5: a threshold or default value as people and CloudWatch read it."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+@dataclass(frozen=True)
+class MetricScope:
+    """Resolved names that place a catalogue metric in this stack."""
+
+    namespace: str
+    function_name: str
+    queue_name: str
+    upload_bucket: str | None = None
+    api_name: str | None = None
+    api_stage: str | None = None
+    cleanup_function: str | None = None
+
+    def namespace_of(self, ref: MetricRef) -> str:
+        return ref.source.aws_namespace or self.namespace
+
+    def dimensions_of(self, ref: MetricRef) -> dict[str, str]:
+        """The metric's dimensions in this stack; a metric of a resource the stack was not given is refused."""
+        by_source: dict[Source, dict[str, str | None]] = {
+            Source.LAMBDA: {"FunctionName": self.function_name},
+            Source.SQS: {"QueueName": self.queue_name},
+            Source.LOGS: {},
+            Source.S3_UPLOADS: {"BucketName": self.upload_bucket, "FilterId": UPLOAD_REQUEST_FILTER},
+            Source.API: {"ApiName": self.api_name, "Stage": self.api_stage},
+            Source.CLEANUP: {"FunctionName": self.cleanup_function},
+        }
+        dimensions = by_source[ref.source]
+        missing = [name for name, value in dimensions.items() if value is None]
+        if missing:
+            raise ValueError(f"{ref.name} of the {ref.source} needs its {' and '.join(missing)}: it was not given")
+        return {name: value for name, value in dimensions.items() if value is not None}

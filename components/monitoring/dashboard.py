@@ -1,15 +1,20 @@
 """Dashboard: the health of the whole pipeline on one CloudWatch dashboard, built from the catalogue."""
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NotRequired, TypedDict
+from typing import Any, Final, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
+from components import lambda_function as lambda_rules
+from components.function_defaults import TIMEOUT_SECONDS, UNRESERVED
+from components.inputs import ArgsCheck, FieldCheck, Violation, matches
+from components.lambda_function import reserved_or_none
 from components.monitoring import catalogue as c
-from components.monitoring.alarms import MetricScope
-from components.monitoring.catalogue import MetricRef
+from components.monitoring.catalogue import MetricRef, MetricScope
+from components.naming import name_prefix
 from components.type_tokens import component_options, type_token
 from handlers.telemetry import events as ev
 
@@ -183,7 +188,7 @@ def dashboard_body(facts: DashboardFacts) -> dict[str, Any]:
 
 
 class DashboardArgs(TypedDict):
-    namespace: str
+    namespace: pulumi.Input[str]
     """Namespace of the log-derived metrics (MetricFilters' namespace)."""
     function_name: pulumi.Input[str]
     """The image-processing function."""
@@ -192,7 +197,7 @@ class DashboardArgs(TypedDict):
     log_group_name: pulumi.Input[str]
     """The function's log group, for the recent-errors widget."""
     dashboard_name: NotRequired[str]
-    """The CloudWatch dashboard's name; default: the component's name."""
+    """The CloudWatch dashboard's name; default `{project}-{stack}-{name}`, shortened to fit."""
     alarm_arns: NotRequired[pulumi.Input[list[str]]]
     """Alarms for the status widget (Alarms' alarm_arns); none by default."""
     timeout_seconds: NotRequired[int]
@@ -205,6 +210,30 @@ class DashboardArgs(TypedDict):
     """Its stage (ImageApi's stage_name)."""
 
 
+# PutDashboard: "up to 255 characters ... alphanumerics, dash (-), and underscore (_)".
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html
+MAX_DASHBOARD_NAME: Final = 255
+
+
+def _api_needs_stage(values: Mapping[str, Any]) -> None:
+    if ("api_name" in values) != ("api_stage" in values):
+        raise Violation("given together with api_name (the API's graphs need both)", values.get("api_stage"))
+
+
+INPUTS: Final = ArgsCheck(
+    DashboardArgs,
+    {
+        "namespace": c.namespace,
+        "dashboard_name": matches(
+            rf"[A-Za-z0-9_-]{{1,{MAX_DASHBOARD_NAME}}}", f"letters, digits, '-' and '_', at most {MAX_DASHBOARD_NAME}"
+        ),
+        "timeout_seconds": lambda_rules.timeout_seconds,
+        "reserved_concurrency": lambda_rules.reserved_concurrency,
+    },
+    across=(FieldCheck("api_stage", _api_needs_stage),),
+)
+
+
 class Dashboard(pulumi.ComponentResource):
     """One CloudWatch dashboard with the health of the whole pipeline."""
 
@@ -214,14 +243,14 @@ class Dashboard(pulumi.ComponentResource):
     """The dashboard in the CloudWatch console."""
 
     def __init__(self, name: str, args: DashboardArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        from components.function_defaults import TIMEOUT_SECONDS, UNRESERVED
-
+        args = INPUTS.check("Dashboard", name, args)
         super().__init__(type_token(Dashboard), name, None, component_options(Dashboard, opts))
-        dashboard = args.get("dashboard_name", name)
+        dashboard = name_prefix(args.get("dashboard_name"), name, MAX_DASHBOARD_NAME)
         timeout_ms = args.get("timeout_seconds", TIMEOUT_SECONDS) * 1000
         reserved = args.get("reserved_concurrency", UNRESERVED)
         region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
         body = pulumi.Output.all(
+            args["namespace"],
             region,
             args["function_name"],
             args["failure_queue_name"],
@@ -233,12 +262,12 @@ class Dashboard(pulumi.ComponentResource):
             lambda v: json.dumps(
                 dashboard_body(
                     DashboardFacts(
-                        region=v[0],
-                        scope=MetricScope(args["namespace"], v[1], v[2], api_name=v[5], api_stage=v[6]),
-                        log_group_name=v[3],
-                        alarm_arns=tuple(v[4]),
+                        region=v[1],
+                        scope=MetricScope(v[0], v[2], v[3], api_name=v[6], api_stage=v[7]),
+                        log_group_name=v[4],
+                        alarm_arns=tuple(v[5]),
                         timeout_ms=timeout_ms,
-                        reserved_concurrency=None if reserved == UNRESERVED else reserved,
+                        reserved_concurrency=reserved_or_none(reserved),
                     )
                 )
             )

@@ -1,22 +1,29 @@
 """MetricFilters: one CloudWatch Logs metric filter per log-derived metric in the catalogue."""
 
-from typing import NotRequired, TypedDict
+from typing import Final, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
-from components.monitoring.alarms import format_threshold
-from components.monitoring.catalogue import LOG_METRICS, LogMetric
+from components.inputs import ArgsCheck
+from components.monitoring import catalogue
+from components.monitoring.catalogue import LOG_METRICS, LogMetric, format_threshold
+from components.naming import LongestName, max_prefix, name_prefix, prefix_rule
 from components.type_tokens import component_options, type_token
 
 
 class MetricFiltersArgs(TypedDict):
     log_group_name: pulumi.Input[str]
     """The image-processing function's log group."""
-    namespace: str
+    namespace: pulumi.Input[str]
     """Namespace of the metrics, e.g. `imagepipe/prod`."""
     name_prefix: NotRequired[str]
-    """Filter names are `{prefix}-{metric}`; default: the component's name."""
+    """Filter names are `{prefix}-{metric}`; default `{project}-{stack}-{name}`, shortened to fit."""
+
+
+# Metric filter names: 1-512 characters (PutMetricFilter).
+MAX_PREFIX: Final = max_prefix(*(LongestName(f"-{metric.name}", 512) for metric in LOG_METRICS))
+INPUTS: Final = ArgsCheck(MetricFiltersArgs, {"namespace": catalogue.namespace, "name_prefix": prefix_rule(MAX_PREFIX)})
 
 
 class MetricFilters(pulumi.ComponentResource):
@@ -28,9 +35,10 @@ class MetricFilters(pulumi.ComponentResource):
     """The metrics published."""
 
     def __init__(self, name: str, args: MetricFiltersArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        args = INPUTS.check("MetricFilters", name, args)
         super().__init__(type_token(MetricFilters), name, None, component_options(MetricFilters, opts))
         child = pulumi.ResourceOptions(parent=self)
-        prefix = args.get("name_prefix", name)
+        prefix = name_prefix(args.get("name_prefix"), name, MAX_PREFIX)
         self.filters = {metric.name: self._filter(args, prefix, metric, child) for metric in LOG_METRICS}
         self.namespace = pulumi.Output.from_input(args["namespace"])
         self.metric_names = pulumi.Output.from_input([metric.name for metric in LOG_METRICS])

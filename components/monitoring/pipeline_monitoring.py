@@ -6,21 +6,19 @@ metric filter, alarm and dashboard widget follows from the catalogue. MetricFilt
 Dashboard stay available on their own.
 """
 
-from typing import TYPE_CHECKING, NotRequired, TypedDict
+from typing import Final, NotRequired, TypedDict
 
 import pulumi
 
 from components.function_defaults import TIMEOUT_SECONDS, UNRESERVED
-from components.monitoring.alarms import NO_TRAFFIC_MINUTES, Alarms, AlarmsArgs
+from components.inputs import ArgsCheck
+from components.monitoring import alarms, dashboard, metric_filters
+from components.monitoring.alarms import Alarms, AlarmsArgs
+from components.monitoring.catalogue import NO_TRAFFIC_MINUTES
 from components.monitoring.dashboard import Dashboard, DashboardArgs, dashboard_url_output
 from components.monitoring.metric_filters import MetricFilters, MetricFiltersArgs
+from components.naming import name_prefix, prefix_rule
 from components.type_tokens import PACKAGE, component_options, moved_from_stack_root, type_token
-
-if TYPE_CHECKING:
-    from components.dev_cleanup import DevCleanup
-    from components.image_api import ImageApi
-    from components.image_pipeline import ImagePipeline
-    from components.monitoring.alerting_sns import AlertingSNS
 
 
 class PipelineMonitoringArgs(TypedDict):
@@ -45,8 +43,8 @@ class PipelineMonitoringArgs(TypedDict):
     cleanup_function_name: NotRequired[pulumi.Input[str]]
     """The dev cleanup function (DevCleanup's function_name), if any: its failures alarm too."""
     name_prefix: NotRequired[str]
-    """Prefix of every filter, alarm and the dashboard (`{prefix}-metric-filters`); default: the component's name."""
-    namespace: NotRequired[str]
+    """Prefix of every filter, alarm and the dashboard; default `{project}-{stack}-{name}`, shortened to fit."""
+    namespace: NotRequired[pulumi.Input[str]]
     """Namespace of the log-derived metrics; default `imagepipe/{prefix}`."""
     tags: NotRequired[dict[str, str]]
     """Tags for every alarm; none by default."""
@@ -60,30 +58,17 @@ class PipelineMonitoringArgs(TypedDict):
     """The silence window in minutes (5-1440); default 60."""
     alarm_thresholds: NotRequired[dict[str, float]]
     """Thresholds by alarm id, overriding the catalogue's (docs/alerts.md lists the ids)."""
+    runbook_url: NotRequired[str]
+    """Where the runbook (docs/alerts.md) is published; each alarm links its own section. No link by default."""
 
 
-def watching(
-    pipeline: "ImagePipeline",
-    alerting: "AlertingSNS",
-    api: "ImageApi | None" = None,
-    cleanup: "DevCleanup | None" = None,
-) -> PipelineMonitoringArgs:
-    """The Args that point monitoring at a pipeline, its API if any, and the alert topics (Python callers)."""
-    watched = PipelineMonitoringArgs(
-        function_name=pipeline.function_name,
-        log_group_name=pipeline.log_group_name,
-        failure_queue_name=pipeline.failure_queue_name,
-        upload_bucket_name=pipeline.upload_bucket_name,
-        critical_topic_arn=alerting.critical_topic_arn,
-        performance_topic_arn=alerting.performance_topic_arn,
-        log_alerts_topic_arn=alerting.log_alerts_topic_arn,
-    )
-    if api is not None:
-        watched["api_name"] = api.api_name
-        watched["api_stage"] = api.stage_name
-    if cleanup is not None:
-        watched["cleanup_function_name"] = cleanup.function_name
-    return watched
+# The prefix names the filters, the alarms and the dashboard: the tightest of the three.
+MAX_PREFIX: Final = min(alarms.MAX_PREFIX, metric_filters.MAX_PREFIX, dashboard.MAX_DASHBOARD_NAME)
+INPUTS: Final = ArgsCheck(
+    PipelineMonitoringArgs,
+    {**alarms.MONITORING_RULES, "name_prefix": prefix_rule(MAX_PREFIX)},
+    across=alarms.MONITORING_ACROSS,
+)
 
 
 class PipelineMonitoring(pulumi.ComponentResource):
@@ -99,8 +84,9 @@ class PipelineMonitoring(pulumi.ComponentResource):
     """The alarms that notify a topic."""
 
     def __init__(self, name: str, args: PipelineMonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        args = INPUTS.check("PipelineMonitoring", name, args)
         super().__init__(type_token(PipelineMonitoring), name, None, component_options(PipelineMonitoring, opts))
-        prefix = args.get("name_prefix", name)
+        prefix = name_prefix(args.get("name_prefix"), name, MAX_PREFIX)
         namespace = args.get("namespace", f"{PACKAGE}/{prefix}")
         timeout = args.get("timeout_seconds", TIMEOUT_SECONDS)
         reserved = args.get("reserved_concurrency", UNRESERVED)
@@ -132,6 +118,8 @@ class PipelineMonitoring(pulumi.ComponentResource):
             no_traffic_minutes=args.get("no_traffic_minutes", NO_TRAFFIC_MINUTES),
             alarm_thresholds=args.get("alarm_thresholds", {}),
         )
+        if "runbook_url" in args:
+            alarm_args["runbook_url"] = args["runbook_url"]
         dashboard_args = DashboardArgs(
             namespace=namespace,
             function_name=args["function_name"],

@@ -2,8 +2,8 @@
 
 from collections.abc import Mapping
 
-from components.monitoring.alarms import condition_text, format_threshold
-from components.monitoring.catalogue import ALARMS, LOG_METRICS, StackFacts, Tier
+from components.monitoring.alarms import condition_text
+from components.monitoring.catalogue import ALARMS, LOG_METRICS, StackFacts, Tier, format_threshold
 
 HEADER = """# Alerts runbook
 

@@ -1,8 +1,10 @@
 """A photo-sharing team's stack built from the imagepipe components, with its own names and settings.
 
-One 200x200 WebP thumbnail per upload, a bucket of its own for originals it exports, one email for
-every alert tier. In a project of your own, run `pulumi package add <imagepipe repository or path>`
-and import the generated SDK instead (`import pulumi_imagepipe as imagepipe`): the components, their
+One 200x200 WebP thumbnail per upload (WebP keeps transparency, so no PNG), a bucket of its own for
+originals it exports, one email for every alert tier. Physical names are the package's defaults
+(`{project}-{stack}-{component name}`), so the program deploys to any number of stacks in one account.
+
+In a project of your own, run `pulumi package add <imagepipe repository or path>` and import the generated SDK instead (`import pulumi_imagepipe as imagepipe`): the components, their
 Args and their outputs have the same names there (snake_case in Python, camelCase in YAML and
 TypeScript). Here, inside the repository, the program imports the components directly, so the tests
 can evaluate it under Pulumi's mocks.
@@ -17,11 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the imagepipe re
 
 from components.image_pipeline import ImagePipeline, ImagePipelineArgs, RenditionArgs
 from components.monitoring.alerting_sns import AlertingSNS, AlertingSNSArgs
-from components.monitoring.pipeline_monitoring import (
-    PipelineMonitoring,
-    PipelineMonitoringArgs,
-    watching,
-)
+from components.monitoring.pipeline_monitoring import PipelineMonitoring, PipelineMonitoringArgs
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 
 config = pulumi.Config()
@@ -36,22 +34,25 @@ pipeline = ImagePipeline(
         memory_mb=512,
         timeout_seconds=30,
         architecture="x86_64",
-        renditions=[RenditionArgs(name="thumb", width=200, height=200, formats=["webp"], alpha_formats=[])],
+        renditions=[RenditionArgs(name="thumb", width=200, height=200, formats=["webp"], expiration_days=30)],
         max_object_bytes=10 * 1024 * 1024,
         force_destroy=True,
     ),
 )
 alerting = AlertingSNS(
     "media-alerts",
-    AlertingSNSArgs(
-        name_prefix="media", tags=tags, critical_emails=[email], performance_emails=[email], log_alerts_emails=[email]
-    ),
+    AlertingSNSArgs(tags=tags, critical_emails=[email], performance_emails=[email], log_alerts_emails=[email]),
 )
 monitoring = PipelineMonitoring(
     "media-monitoring",
     PipelineMonitoringArgs(
-        **watching(pipeline, alerting),
-        name_prefix="media",
+        function_name=pipeline.function_name,
+        log_group_name=pipeline.log_group_name,
+        failure_queue_name=pipeline.failure_queue_name,
+        upload_bucket_name=pipeline.upload_bucket_name,
+        critical_topic_arn=alerting.critical_topic_arn,
+        performance_topic_arn=alerting.performance_topic_arn,
+        log_alerts_topic_arn=alerting.log_alerts_topic_arn,
         tags=tags,
         timeout_seconds=30,
         alarm_thresholds={"rejected-uploads": 25},

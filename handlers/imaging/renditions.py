@@ -6,7 +6,7 @@ The same parser validates the stack config (``components/``) and the function's
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -23,6 +23,11 @@ class OutputFormat(StrEnum):
     @property
     def extension(self) -> str:
         return "jpg" if self is OutputFormat.JPEG else self.value
+
+    @property
+    def holds_alpha(self) -> bool:
+        """WebP and PNG keep transparency; JPEG is flattened onto a background."""
+        return self is not OutputFormat.JPEG
 
 
 # Seed 002: JPEG q85 and WebP q80.
@@ -42,28 +47,45 @@ class RenditionSpec:
     width: int
     height: int
     formats: tuple[OutputFormat, ...] = (OutputFormat.JPEG, OutputFormat.WEBP)
-    # Extra formats made only when the source has transparency (JPEG cannot hold alpha).
-    alpha_formats: tuple[OutputFormat, ...] = field(default=(OutputFormat.PNG,))
+    # Extra formats made only when the source has transparency. Transparent sources keep their alpha
+    # in every format of `formats` that can hold it; these are written besides.
+    alpha_formats: tuple[OutputFormat, ...] = ()
+    # Days after which the lifecycle rule of the processed bucket expires this rendition's objects
+    # (by their Type tag); None: never. Infrastructure only: the function does not read it.
+    expiration_days: int | None = None
 
     def formats_for(self, has_alpha: bool) -> tuple[OutputFormat, ...]:
         extra = tuple(f for f in self.alpha_formats if f not in self.formats) if has_alpha else ()
         return self.formats + extra
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        document: dict[str, Any] = {
             "name": self.name,
             "width": self.width,
             "height": self.height,
             "formats": [f.value for f in self.formats],
             "alpha_formats": [f.value for f in self.alpha_formats],
         }
+        if self.expiration_days is not None:
+            document["expiration_days"] = self.expiration_days
+        return document
+
+    def rendering(self) -> "RenditionSpec":
+        """What the function needs of this rendition (what it makes, not how long it is kept)."""
+        return replace(self, expiration_days=None)
 
 
-# Seeds 000 (150x150, 800x600) and 004 (300x300).
+def default_alpha_formats(formats: tuple[OutputFormat, ...]) -> tuple[OutputFormat, ...]:
+    """PNG for transparent sources only where none of the rendition's formats keeps alpha itself."""
+    return () if any(f.holds_alpha for f in formats) else (OutputFormat.PNG,)
+
+
+# Seeds 000 (150x150, 800x600) and 004 (300x300); seed 002 writes PNG for transparent sources, so the
+# defaults ask for it (WebP would keep the alpha on its own).
 DEFAULT_RENDITIONS: tuple[RenditionSpec, ...] = (
-    RenditionSpec("thumbnail", 150, 150),
-    RenditionSpec("small", 300, 300),
-    RenditionSpec("preview", 800, 600),
+    RenditionSpec("thumbnail", 150, 150, alpha_formats=(OutputFormat.PNG,)),
+    RenditionSpec("small", 300, 300, alpha_formats=(OutputFormat.PNG,)),
+    RenditionSpec("preview", 800, 600, alpha_formats=(OutputFormat.PNG,)),
 )
 
 
@@ -96,7 +118,7 @@ def parse_rendition(raw: object, index: int = 0) -> RenditionSpec:
     entry = f"renditions[{index}]"
     if not isinstance(raw, dict):
         raise RenditionSpecError(f"{entry} must be an object, got {raw!r}")
-    unknown = set(raw) - {"name", "width", "height", "formats", "alpha_formats"}
+    unknown = set(raw) - {"name", "width", "height", "formats", "alpha_formats", "expiration_days"}
     if unknown:
         raise RenditionSpecError(f"{entry}: unknown keys {sorted(unknown)}")
     name = raw.get("name")
@@ -108,13 +130,25 @@ def parse_rendition(raw: object, index: int = 0) -> RenditionSpec:
     formats = _formats(entry, "formats", raw.get("formats", ["jpeg", "webp"]))
     if not formats:
         raise RenditionSpecError(f"{entry}: formats must name at least one format")
+    given_alpha = raw.get("alpha_formats")
     return RenditionSpec(
         name=name,
         width=_positive_edge(entry, "width", raw.get("width")),
         height=_positive_edge(entry, "height", raw.get("height")),
         formats=formats,
-        alpha_formats=_formats(entry, "alpha_formats", raw.get("alpha_formats", ["png"])),
+        alpha_formats=default_alpha_formats(formats)
+        if given_alpha is None
+        else _formats(entry, "alpha_formats", given_alpha),
+        expiration_days=_expiration_days(entry, raw.get("expiration_days")),
     )
+
+
+def _expiration_days(entry: str, value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RenditionSpecError(f"{entry}: expiration_days must be a whole number of at least 1, got {value!r}")
+    return value
 
 
 def parse_renditions(raw: object) -> tuple[RenditionSpec, ...]:
@@ -138,4 +172,5 @@ def renditions_from_json(text: str) -> tuple[RenditionSpec, ...]:
 
 
 def renditions_to_json(specs: tuple[RenditionSpec, ...]) -> str:
-    return json.dumps([s.to_json() for s in specs], separators=(",", ":"))
+    """The function's RENDITIONS: what it makes (expiry is the bucket's business, not the function's)."""
+    return json.dumps([s.rendering().to_json() for s in specs], separators=(",", ":"))

@@ -18,7 +18,7 @@ OBJECT_ADDRESS: Final = re.compile(r"0x[0-9a-f]+|<[^>]* object at ", re.IGNORECA
 
 
 def process(data: bytes, *specs: RenditionSpec, limits: Limits = LIMITS) -> ProcessedImage:
-    return process_image(data, specs or (RenditionSpec("r", 100, 100),), limits)
+    return process_image(data, specs or (RenditionSpec("r", 100, 100, alpha_formats=(OutputFormat.PNG,)),), limits)
 
 
 def only(result: ProcessedImage, fmt: OutputFormat, name: str = "r") -> Rendition:

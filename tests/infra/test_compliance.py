@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from handlers import contract
-from offline.runtime import Evaluation, RecordedResource, evaluate_program
+from offline.runtime import Evaluation, RecordedResource, ec2_id, evaluate_program
 from program.config import ConfigError, stack_file_values
 from tests.infra.policy_reading import statements
 
@@ -120,8 +120,8 @@ def test_functions_run_in_private_subnets_of_two_zones(prod: Evaluation) -> None
     group = prod.one("aws:ec2/securityGroup:SecurityGroup")
     for function in prod.of_type("aws:lambda/function:Function"):
         vpc = function.inputs["vpcConfig"]
-        assert sorted(vpc["subnetIds"]) == sorted(f"{s.name}-id" for s in subnets), function.name
-        assert vpc["securityGroupIds"] == [f"{group.name}-id"], function.name
+        assert sorted(vpc["subnetIds"]) == sorted(ec2_id(s.type, s.name) for s in subnets), function.name
+        assert vpc["securityGroupIds"] == [ec2_id(group.type, group.name)], function.name
 
 
 def test_there_is_no_path_to_the_internet(prod: Evaluation) -> None:
@@ -286,5 +286,9 @@ def test_compliance_refuses_duty_roles_no_one_can_assume() -> None:
 
 
 def test_principals_must_be_iam_arns() -> None:
-    with pytest.raises(ConfigError, match=r"imagepipe:operatorPrincipals must list IAM principal ARNs"):
+    with pytest.raises(
+        ConfigError,
+        match=r"imagepipe:operatorPrincipals\[0\] must be an IAM principal ARN like "
+        r"arn:aws:iam::123456789012:role/auditors, got 'alice'",
+    ):
         evaluate_program("prod", prod_with(operatorPrincipals=json.dumps(["alice"])))

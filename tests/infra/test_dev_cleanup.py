@@ -114,5 +114,5 @@ def test_a_schedule_eventbridge_would_refuse_is_refused(schedule: str) -> None:
 
 
 def test_an_age_under_one_day_is_refused() -> None:
-    with pytest.raises(ConfigError, match=r"imagepipe:cleanupMaxAgeDays must be at least 1, got 0"):
+    with pytest.raises(ConfigError, match=r"imagepipe:cleanupMaxAgeDays must be a whole number of at least 1, got 0"):
         evaluate_program("dev", {**stack_file_values("dev"), "cleanupMaxAgeDays": "0"})

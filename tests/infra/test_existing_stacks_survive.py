@@ -18,6 +18,9 @@ from program.config import STACKS
 # Inputs AWS updates in place that later steps change on purpose: not a replacement.
 UPDATED_IN_PLACE = {
     ("aws:cloudwatch/dashboard:Dashboard", "dashboardBody"),  # PutDashboard (the API's widgets)
+    # PutMetricAlarm / PutCompositeAlarm: the runbook link is the stack's runbookUrl now, not a repository path.
+    ("aws:cloudwatch/metricAlarm:MetricAlarm", "alarmDescription"),
+    ("aws:cloudwatch/compositeAlarm:CompositeAlarm", "alarmDescription"),
     # Compliance mode on prod: a key, a policy or subnets added to what exists.
     ("aws:cloudwatch/logGroup:LogGroup", "kmsKeyId"),  # AssociateKmsKey
     ("aws:dynamodb/table:Table", "serverSideEncryption"),  # UpdateTable SSESpecification

@@ -8,7 +8,7 @@ import pytest
 
 from handlers import contract
 from offline.runtime import Evaluation, evaluate_program
-from program.config import ConfigError, stack_file_values
+from program.config import STACKS, ConfigError, stack_file_values
 from tests.infra.policy_reading import statements
 
 METHOD = "aws:apigateway/method:Method"
@@ -135,13 +135,17 @@ def test_cors_origins_come_from_config_exactly(dev: Evaluation, prod: Evaluation
     ]
 
 
-def test_prod_refuses_any_origin() -> None:
-    with pytest.raises(ConfigError, match=r"imagepipe:apiCorsOrigins must list exact origins on prod, not '\*'"):
-        evaluate_program("prod", {**stack_file_values("prod"), "apiCorsOrigins": '["*"]'})
+ORIGIN_RULE = r"must be an exact origin like https://app\.example\.com \(no path, not '\*'\)"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_any_origin_is_refused_on_every_stack(stack: str) -> None:
+    with pytest.raises(ConfigError, match=rf"imagepipe:apiCorsOrigins\[0\] {ORIGIN_RULE}, got '\*'"):
+        evaluate_program(stack, {**stack_file_values(stack), "apiCorsOrigins": '["*"]'})
 
 
 def test_an_origin_with_a_path_is_refused() -> None:
-    with pytest.raises(ConfigError, match=r"imagepipe:apiCorsOrigins must list origins like https://app.example.com"):
+    with pytest.raises(ConfigError, match=rf"imagepipe:apiCorsOrigins\[0\] {ORIGIN_RULE}, got 'https://app"):
         evaluate_program("dev", {**stack_file_values("dev"), "apiCorsOrigins": '["https://app.example.com/x"]'})
 
 
@@ -153,8 +157,8 @@ def test_throttling_comes_from_config_for_every_method(dev: Evaluation, prod: Ev
             rate,
             burst,
         )
-        # Execution logs would copy request bodies into CloudWatch; the access log is the record.
-        assert (settings["settings"]["loggingLevel"], settings["settings"]["dataTraceEnabled"]) == ("OFF", False)
+        # Gateway errors are logged (Security Hub APIGateway.1); request and response bodies are not (data tracing).
+        assert (settings["settings"]["loggingLevel"], settings["settings"]["dataTraceEnabled"]) == ("ERROR", False)
 
 
 def test_access_logs_are_json_lines_to_a_log_group_with_retention(prod: Evaluation) -> None:

@@ -17,7 +17,7 @@ def test_exports_name_buckets_upload_location_function_table_and_queue(dev: Eval
 
 
 def test_a_bad_config_value_stops_the_program_naming_the_key() -> None:
-    with pytest.raises(ConfigError, match=r"imagepipe:timeoutSeconds must be from 1 to 900, got 1200"):
+    with pytest.raises(ConfigError, match=r"imagepipe:timeoutSeconds must be a whole number from 1 to 900, got 1200"):
         evaluate_program("dev", {**stack_file_values("dev"), "timeoutSeconds": "1200"})
 
 
