@@ -25,7 +25,7 @@ from layers.dist_info import PickedWheel, check_wheels, wheels_in_dir, wheels_in
 from layers.elf import foreign_shared_objects
 from layers.errors import LayerBuildError
 from layers.pins import Pin, parse_pins
-from layers.wheel_tags import pip_platforms
+from layers.target_runtime import pip_platforms
 from layers.zipping import write_reproducible_zip
 
 Architecture = Literal["arm64", "x86_64"]
