@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pulumi.provider.experimental import component_provider_host
 
 from components.hosted import COMPONENTS
-from components.type_tokens import PACKAGE
+from components.type_tokens import PACKAGE, VERSION
 
 if __name__ == "__main__":
-    component_provider_host(components=list(COMPONENTS), name=PACKAGE)
+    component_provider_host(components=list(COMPONENTS), name=PACKAGE, version=VERSION)

@@ -202,7 +202,7 @@ def test_plugin_manifest_runs_the_entry_point_that_hosts_every_component() -> No
     ]
     (call,) = calls
     keywords = {k.arg: ast.unparse(k.value) for k in call.keywords}
-    assert keywords == {"components": "list(COMPONENTS)", "name": "PACKAGE"}
+    assert keywords == {"components": "list(COMPONENTS)", "name": "PACKAGE", "version": "VERSION"}
 
 
 # --- constructed as another language would: camelCase inputs through the provider ---
