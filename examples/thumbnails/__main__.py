@@ -1,8 +1,9 @@
 """A photo-sharing team's stack built from the imagepipe components, with its own names and settings.
 
 One 200x200 WebP thumbnail per upload, a bucket of its own for originals it exports, one email for
-every alert tier. In a project of your own, run `pulumi package add <imagepipe repository or path>`
-and import the generated SDK instead (`import pulumi_imagepipe as imagepipe`): the components, their
+every alert tier. In a project of your own, run `pulumi package add
+github.com/<owner>/imagepipe.git/plugin@v<version>` (or a local path to the `plugin/` folder) and
+import the generated SDK instead (`import pulumi_imagepipe as imagepipe`): the components, their
 Args and their outputs have the same names there (snake_case in Python, camelCase in YAML and
 TypeScript). Here, inside the repository, the program imports the components directly, so the tests
 can evaluate it under Pulumi's mocks.
