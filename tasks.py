@@ -25,7 +25,12 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 STAMP = VENV / ".requirements.sha256"
-REQUIREMENTS = (ROOT / "requirements.txt", ROOT / "requirements-dev.txt")
+# Every file requirements-dev.txt reads, directly or through -r: a change to any refreshes .venv.
+REQUIREMENTS = (
+    ROOT / "requirements.txt",
+    ROOT / "requirements-dev.txt",
+    ROOT / "layers" / "pillow" / "requirements.txt",
+)
 
 
 def _requirements_digest() -> str:

@@ -180,7 +180,7 @@ def _encode_like_handler(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def import_time_ms(runs: int = IMPORT_RUNS, module: str = "handlers.imaging") -> float:
+def import_time_ms(runs: int = IMPORT_RUNS, module: str = "handlers.imaging.process") -> float:
     """Median wall time of ``import module`` in fresh interpreters (includes Pillow)."""
     code = f"import time; start = time.perf_counter(); import {module}; print((time.perf_counter() - start) * 1000)"
     samples = [
@@ -338,7 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = run_case(case, case.make(), Path(directory), rounds)
             results.append(result)
             print(format_case(result) + "\n", flush=True)
-    for module in ("handlers.imaging", "handlers.image_processor"):
+    for module in ("handlers.imaging.process", "handlers.image_processor"):
         imported = import_time_ms(module=module)
         print(f"cold import of {module}: {imported:.1f} ms (median of {IMPORT_RUNS} fresh processes)")
     print(f"load average at the end: {os.getloadavg()[0]:.2f}\n")

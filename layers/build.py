@@ -1,11 +1,13 @@
 """Build a Lambda layer zip from pinned requirements: `python/` at its root, reproducible, cached.
 
-    python -m layers.build [--arch arm64|x86_64|all] [--python 3.12] [--cache-dir .build/layers]
+    python -m layers.build [--arch arm64|x86_64|all] [--python 3.12] [--cache-dir DIR]
 
 pip downloads wheels for the function's runtime, not this machine's: CPython `--python-version`,
 manylinux for the Lambda architecture. What it picked is checked (exact pinned versions, wheel
 tags, ELF machine of every shared object) before the zip is written. The zip is cached under a
-key of everything that decides its contents, so a second run reads it and never calls pip.
+key of everything that decides its contents, so a second run reads it and never calls pip; the cache
+is per user, outside the package (layers/cache_dir.py), and written atomically: pip installs into a
+temporary folder and the zip is renamed into place complete (layers/zipping.py).
 """
 
 import argparse
@@ -21,11 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
+from layers.cache_dir import default_cache_dir
 from layers.dist_info import PickedWheel, check_wheels, wheels_in_dir, wheels_in_zip
 from layers.elf import foreign_shared_objects
 from layers.errors import LayerBuildError
 from layers.pins import Pin, parse_pins
-from layers.wheel_tags import pip_platforms
+from layers.target_runtime import pip_platforms
 from layers.zipping import write_reproducible_zip
 
 Architecture = Literal["arm64", "x86_64"]
@@ -35,7 +38,6 @@ MACHINES: Final[dict[Architecture, str]] = {"arm64": "aarch64", "x86_64": "x86_6
 
 DEFAULT_PYTHON_VERSION: Final = "3.12"
 PILLOW_REQUIREMENTS: Final = Path(__file__).resolve().parent / "pillow" / "requirements.txt"
-DEFAULT_CACHE_DIR: Final = Path(__file__).resolve().parents[1] / ".build" / "layers"
 LAYER_NAME: Final = "pillow"
 SITE_DIR: Final = "python"
 """Lambda puts /opt/python (the layer's `python/`) on sys.path for Python runtimes."""
@@ -210,14 +212,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--python", dest="python_version", default=DEFAULT_PYTHON_VERSION, help="the function's runtime (3.12)"
     )
-    parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR, help="default: .build/layers")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="default: $IMAGEPIPE_LAYER_CACHE, else $XDG_CACHE_HOME/imagepipe/layers, else ~/.cache/imagepipe/layers",
+    )
     parser.add_argument(
         "--requirements", type=Path, default=PILLOW_REQUIREMENTS, help="default: layers/pillow/requirements.txt"
     )
     args = parser.parse_args(argv)
     for architecture in _architectures(args.arch):
         try:
-            build = build_layer(args.requirements, args.python_version, architecture, args.cache_dir)
+            cache_dir = default_cache_dir() if args.cache_dir is None else args.cache_dir
+            build = build_layer(args.requirements, args.python_version, architecture, cache_dir)
         except (LayerBuildError, ValueError) as error:
             print(f"{architecture}: {error}", file=sys.stderr)
             return 1

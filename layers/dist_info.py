@@ -4,18 +4,17 @@ The same reading works on a fresh install directory and on a cached zip, so a ca
 held to the same rules as a new one.
 """
 
-import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.parser import HeaderParser
 from pathlib import Path
 
+from packaging.requirements import InvalidRequirement, Requirement
+
 from layers.errors import LayerBuildError
 from layers.pins import Pin, normalize_name
-from layers.wheel_tags import NEWEST_GLIBC, tag_fits, tag_platform
-
-_REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+from layers.target_runtime import NEWEST_GLIBC, requirement_applies, tag_fits, tag_platform
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class PickedWheel:
     tags: tuple[str, ...]
     """The `Tag` lines of WHEEL: the wheel file pip picked."""
     requires: tuple[str, ...] = ()
-    """`Requires-Dist` entries without a marker: dependencies it always needs."""
+    """`Requires-Dist` entries as written, markers included: check_wheels decides which apply."""
 
     @property
     def platforms(self) -> str:
@@ -48,9 +47,7 @@ def read_wheel(metadata: str, wheel: str, source: str) -> PickedWheel:
     if not name or not version:
         raise LayerBuildError(f"{source}: METADATA has no Name or Version")
     tags = tuple(str(tag).strip() for tag in wheel_info.get_all("Tag", []))
-    requires = tuple(
-        str(requirement).strip() for requirement in meta.get_all("Requires-Dist", []) if ";" not in requirement
-    )
+    requires = tuple(str(requirement).strip() for requirement in meta.get_all("Requires-Dist", []))
     return PickedWheel(str(name).strip(), str(version).strip(), tags, requires)
 
 
@@ -106,13 +103,36 @@ def check_wheels(wheels: Sequence[PickedWheel], pins: Sequence[Pin], python_vers
                 f"{picked} tagged {', '.join(wheel.tags) or 'nothing'}, which does not run on"
                 f" CPython {python_version}, {machine} Linux, glibc {glibc}"
             )
-        for requirement in wheel.requires:
-            match = _REQUIREMENT_NAME.match(requirement)
-            if match is None or normalize_name(match[0]) not in pinned:
-                raise LayerBuildError(
-                    f"{pin.name} {wheel.version} requires {requirement!r}, which the requirements do not pin"
-                    " (pip runs with --no-deps: the requirements must list every distribution)"
-                )
+        _check_dependencies(wheel, pin, pinned, python_version, machine)
     missing = [pin.name for key, pin in pinned.items() if key not in installed]
     if missing:
         raise LayerBuildError(f"pip did not install {', '.join(missing)}")
+
+
+def _check_dependencies(
+    wheel: PickedWheel, pin: Pin, pinned: dict[str, Pin], python_version: str, machine: str
+) -> None:
+    """Every dependency pip would install for the runtime is pinned, at a version it accepts.
+
+    pip runs with --no-deps, so the requirements must list them; markers are evaluated for the
+    Lambda runtime (extras unrequested), not for this machine.
+    """
+    for text in wheel.requires:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement as error:
+            raise LayerBuildError(
+                f"{pin.name} {wheel.version} has an unreadable Requires-Dist {text!r}: {error}"
+            ) from None
+        if not requirement_applies(requirement, python_version, machine):
+            continue
+        needed = pinned.get(normalize_name(requirement.name))
+        if needed is None:
+            raise LayerBuildError(
+                f"{pin.name} {wheel.version} requires {text!r}, which the requirements do not pin"
+                " (pip runs with --no-deps: the requirements must list every distribution)"
+            )
+        if not requirement.specifier.contains(needed.version, prereleases=True):
+            raise LayerBuildError(
+                f"{pin.name} {wheel.version} requires {text!r}, but the requirements pin {needed.name} {needed.version}"
+            )

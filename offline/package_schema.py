@@ -9,7 +9,7 @@ import json
 from pulumi.provider.experimental.component import ComponentProvider
 
 from components.hosted import COMPONENTS
-from components.type_tokens import PACKAGE
+from components.type_tokens import PACKAGE, VERSION
 from offline.generated_files import write_if_changed
 from program.config import ROOT
 
@@ -17,7 +17,7 @@ SCHEMA = ROOT / "schema.json"
 
 
 def package_provider() -> ComponentProvider:
-    return ComponentProvider(list(COMPONENTS), PACKAGE)
+    return ComponentProvider(list(COMPONENTS), PACKAGE, version=VERSION)
 
 
 def render_schema() -> str:

@@ -11,7 +11,7 @@ import os
 import runpy
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -243,10 +243,12 @@ def run_under_mocks(
     stack: str = "dev",
     config: Mapping[str, str] | None = None,
     project: str = PROJECT,
+    skip_layer_build: bool = True,
 ) -> Evaluation:
     """Call `create` inside a fresh mock runtime and return everything it registered.
 
     `config` holds raw values keyed without the project namespace, as in Pulumi.{stack}.yaml.
+    With `skip_layer_build` false the Pillow layer is built (or read from the cache) as `pulumi up` would.
     """
     mocks = ProgramMocks()
     monitor = RecordingMonitor(mocks)
@@ -267,7 +269,8 @@ def run_under_mocks(
         outputs: dict[str, Any] = dict(getattr(root, "outputs", {}) or {})
         return pulumi.Output.all(**outputs).apply(exports.update)
 
-    with warnings.catch_warnings(record=True) as caught, _layer_build_skipped():
+    layer_build = _layer_build_skipped() if skip_layer_build else nullcontext()
+    with warnings.catch_warnings(record=True) as caught, layer_build:
         warnings.simplefilter("always")
         _run()
     pulumi.runtime.set_all_config({})

@@ -1,1 +1,1 @@
-"""The component package's plugin entry point (see __main__.py)."""
+"""The component package's folder: PulumiPlugin.yaml, requirements.txt and the entry __main__.py."""

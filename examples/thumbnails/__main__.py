@@ -4,7 +4,9 @@ One 200x200 WebP thumbnail per upload (WebP keeps transparency, so no PNG), a bu
 originals it exports, one email for every alert tier. Physical names are the package's defaults
 (`{project}-{stack}-{component name}`), so the program deploys to any number of stacks in one account.
 
-In a project of your own, run `pulumi package add <imagepipe repository or path>` and import the generated SDK instead (`import pulumi_imagepipe as imagepipe`): the components, their
+In a project of your own, run `pulumi package add github.com/<owner>/imagepipe.git/plugin@v<version>`
+(or a local path to the `plugin/` folder) and import the generated SDK instead
+(`import pulumi_imagepipe as imagepipe`): the components, their
 Args and their outputs have the same names there (snake_case in Python, camelCase in YAML and
 TypeScript). Here, inside the repository, the program imports the components directly, so the tests
 can evaluate it under Pulumi's mocks.

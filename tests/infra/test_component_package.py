@@ -19,6 +19,7 @@ from components.hosted import COMPONENTS
 from offline.package_schema import SCHEMA, package_provider, render_schema
 from offline.runtime import Evaluation, run_under_mocks
 from program.config import ROOT
+from tests.package.stranger import plugin_folder
 
 
 def component_modules() -> Iterator[str]:
@@ -193,16 +194,25 @@ def test_no_component_reads_the_stack_config() -> None:
     assert offenders == []
 
 
-def test_plugin_manifest_runs_the_entry_point_that_hosts_every_component() -> None:
-    manifest = yaml.safe_load((ROOT / "PulumiPlugin.yaml").read_text())
-    assert manifest == {"runtime": "python", "main": "plugin/__main__.py"}
-    entry = ast.parse((ROOT / manifest["main"]).read_text())
+def test_the_package_is_the_plugin_folder_the_cli_runs() -> None:
+    # The CLI reads no `main:` for plugins: it runs `python <folder of PulumiPlugin.yaml>`, that folder's
+    # __main__.py, with python from venv/ there, built from requirements.txt there.
+    assert plugin_folder() == "plugin"
+    plugin = ROOT / "plugin"
+    manifest = yaml.safe_load((plugin / "PulumiPlugin.yaml").read_text())
+    assert manifest == {"runtime": {"name": "python", "options": {"toolchain": "pip", "virtualenv": "venv"}}}
+    assert (plugin / "requirements.txt").is_file()
+    assert (plugin / ".gitignore").read_text().splitlines() == ["venv/"]
+
+
+def test_the_plugins_entry_hosts_every_component_under_the_package_name_and_version() -> None:
+    entry = ast.parse((ROOT / "plugin" / "__main__.py").read_text())
     calls = [
         n for n in ast.walk(entry) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "component_provider_host"
     ]
     (call,) = calls
     keywords = {k.arg: ast.unparse(k.value) for k in call.keywords}
-    assert keywords == {"components": "list(COMPONENTS)", "name": "PACKAGE"}
+    assert keywords == {"components": "list(COMPONENTS)", "name": "PACKAGE", "version": "VERSION"}
 
 
 # --- constructed as another language would: camelCase inputs through the provider ---

@@ -8,7 +8,7 @@ import pytest
 from layers.build import build_layer
 from layers.errors import LayerBuildError
 from layers.pins import Pin, parse_pins
-from layers.wheel_tags import pip_platforms, tag_fits
+from layers.target_runtime import pip_platforms
 from tests.layers.fake_pip import FakePip, write_requirements
 
 
@@ -130,32 +130,6 @@ def test_pip_platforms_for_x86_64() -> None:
     assert pip_platforms("x86_64") == ("manylinux_2_28_x86_64", "manylinux2014_x86_64")
 
 
-@pytest.mark.parametrize(
-    ("tag", "fits"),
-    [
-        ("cp312-cp312-manylinux_2_28_aarch64", True),
-        ("cp312-cp312-manylinux_2_27_aarch64", True),
-        ("cp312-cp312-manylinux2014_aarch64", True),
-        ("cp38-abi3-manylinux_2_17_aarch64", True),
-        ("py3-none-any", True),
-        ("cp312-cp312-manylinux_2_34_aarch64", False),
-        ("cp312-cp312-manylinux_2_28_x86_64", False),
-        ("cp312-cp312-musllinux_1_2_aarch64", False),
-        ("cp312-cp312-macosx_11_0_arm64", False),
-        ("cp313-cp313-manylinux_2_28_aarch64", False),
-        ("cp313-abi3-manylinux_2_28_aarch64", False),
-        ("py3-none-manylinux2014_x86_64", False),
-        ("not-a-tag", False),
-    ],
-)
-def test_wheel_tags_that_run_on_python_312_arm64_lambda(tag: str, fits: bool) -> None:
-    assert tag_fits(tag, "3.12", "aarch64") is fits
-
-
-def test_compressed_tag_fits_if_any_alternative_fits() -> None:
-    assert tag_fits("cp312-cp312-manylinux_2_17_aarch64.manylinux2014_aarch64", "3.12", "aarch64")
-
-
 def test_requirements_comments_and_blank_lines_are_ignored() -> None:
     text = "# the layer\n\nPillow == 13.0.0  # pinned for the layer\n"
 
@@ -183,3 +157,34 @@ def test_requirements_that_pin_nothing_are_rejected() -> None:
 def test_unknown_architecture_is_refused_before_anything_runs(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"architecture must be one of arm64, x86_64, not 'aarch64'"):
         build_layer(write_requirements(tmp_path), "3.12", "aarch64", tmp_path, pip=())  # type: ignore[arg-type]
+
+
+def test_dependency_that_only_the_lambda_machine_needs_must_be_pinned(tmp_path: Path) -> None:
+    # GIVEN a dependency pip installs on aarch64 only (this machine is x86_64: read here, it would not apply)
+    with pytest.raises(LayerBuildError) as raised:
+        _build_arm64(tmp_path, "--requires", 'olefile; platform_machine == "aarch64"')
+
+    assert str(raised.value) == (
+        "Pillow 13.0.0 requires 'olefile; platform_machine == \"aarch64\"', which the requirements do not pin"
+        " (pip runs with --no-deps: the requirements must list every distribution)"
+    )
+
+
+def test_dependency_for_an_older_python_is_not_required(tmp_path: Path) -> None:
+    _build_arm64(tmp_path, "--requires", 'olefile; python_version < "3.12"')
+
+    assert len(list((tmp_path / "cache").glob("*.zip"))) == 1
+
+
+def test_pinned_dependency_outside_the_range_the_wheel_requires_is_rejected(tmp_path: Path) -> None:
+    with pytest.raises(LayerBuildError) as raised:
+        _build_arm64(tmp_path, "--requires", "olefile>=0.46", requirements="olefile==0.45\nPillow==13.0.0\n")
+
+    assert str(raised.value) == "Pillow 13.0.0 requires 'olefile>=0.46', but the requirements pin olefile 0.45"
+
+
+def test_unreadable_dependency_is_rejected_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(LayerBuildError, match=r"^Pillow 13.0.0 has an unreadable Requires-Dist 'olefile >> 1': "):
+        _build_arm64(tmp_path, "--requires", "olefile >> 1")
+
+    assert list((tmp_path / "cache").glob("*")) == []
