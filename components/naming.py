@@ -67,7 +67,7 @@ def max_prefix(*names: LongestName) -> int:
 def prefix_rule(max_length: int) -> Rule:
     """What an explicit name_prefix may be: S3-safe (buckets are named after it) and short enough."""
     return matches(
-        rf"(?=.{{1,{max_length}}}$)[a-z][a-z0-9-]*[a-z0-9]",
+        rf"(?=.{{1,{max_length}}}$)[a-z]([a-z0-9-]*[a-z0-9])?",
         f"lower-case letters, digits and '-', starting with a letter, at most {max_length} characters",
     )
 

@@ -10,8 +10,8 @@ EXAMPLE_PROJECT = "thumbnails"
 EXAMPLE_SNAPSHOT = ROOT / "tests" / "snapshots" / "example-thumbnails.json"
 
 
-def evaluate_example(config: dict[str, str] | None = None) -> Evaluation:
+def evaluate_example(config: dict[str, str] | None = None, stack: str = "dev") -> Evaluation:
     program = str(EXAMPLE / "__main__.py")
     return run_under_mocks(
-        lambda: runpy.run_path(program, run_name="__main__"), stack="dev", config=config, project=EXAMPLE_PROJECT
+        lambda: runpy.run_path(program, run_name="__main__"), stack=stack, config=config, project=EXAMPLE_PROJECT
     )

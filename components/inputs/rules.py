@@ -12,10 +12,12 @@ from components.inputs.errors import Violation
 
 
 class Rule:
-    """``allowed`` completes "must be ...": ``a whole number from 128 to 10240``."""
+    """``allowed`` completes "must be ...": ``a whole number from 128 to 10240``; ``plural`` says the same of
+    many (``email addresses like ...``) for the rule on a list of them."""
 
-    def __init__(self, allowed: str, accepts: Callable[[object], bool]) -> None:
+    def __init__(self, allowed: str, accepts: Callable[[object], bool], plural: str | None = None) -> None:
         self.allowed = allowed
+        self.plural = plural or _plural(allowed)
         self._accepts = accepts
 
     def accepts(self, value: object) -> bool:
@@ -38,7 +40,7 @@ class Each(Rule):
     """Every item of a list meets ``item``; a violation names the item's index."""
 
     def __init__(self, item: Rule) -> None:
-        super().__init__(f"a list of {_plural(item.allowed)}", lambda _: True)
+        super().__init__(f"a list of {item.plural}", lambda _: True)
         self.item = item
 
     def check(self, value: object) -> None:
@@ -114,10 +116,10 @@ def one_of(*allowed: object, noun: str = "") -> Rule:
     return Rule(text, lambda v: not isinstance(v, bool) and v in allowed)
 
 
-def matches(pattern: str, allowed: str) -> Rule:
+def matches(pattern: str, allowed: str, plural: str | None = None) -> Rule:
     """A string that matches ``pattern`` in full; ``allowed`` says what that is, with an example."""
     compiled = re.compile(pattern)
-    return Rule(allowed, lambda v: isinstance(v, str) and compiled.fullmatch(v) is not None)
+    return Rule(allowed, lambda v: isinstance(v, str) and compiled.fullmatch(v) is not None, plural)
 
 
 def each(item: Rule) -> Rule:
@@ -131,7 +133,7 @@ def all_of(*rules: Rule) -> Rule:
 def non_empty(rule: Rule | None = None) -> Rule:
     """A list with at least one item (each meeting ``rule`` when given)."""
     inner = each(rule) if rule is not None else None
-    text = f"a non-empty {inner.allowed}" if inner is not None else "a non-empty list"
+    text = f"a non-empty list of {rule.plural}" if rule is not None else "a non-empty list"
 
     class _NonEmpty(Rule):
         def check(self, value: object) -> None:
@@ -163,7 +165,12 @@ def unique(rule: Rule) -> Rule:
 email: Final = matches(
     r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
     "an email address like oncall@example.com",
+    "email addresses like oncall@example.com",
 )
 # E.164, as SNS SMS requires: a plus, a country code that does not start with 0, at most 15 digits.
 # https://docs.aws.amazon.com/sns/latest/dg/sms_sending-overview.html
-e164: Final = matches(r"\+[1-9][0-9]{6,14}", "a phone number in E.164 form like +15551234567")
+e164: Final = matches(
+    r"\+[1-9][0-9]{6,14}",
+    "a phone number in E.164 form like +15551234567",
+    "phone numbers in E.164 form like +15551234567",
+)

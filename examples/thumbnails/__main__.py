@@ -42,11 +42,11 @@ pipeline = ImagePipeline(
     ),
 )
 alerting = AlertingSNS(
-    "media-alerts",
+    "media",
     AlertingSNSArgs(tags=tags, critical_emails=[email], performance_emails=[email], log_alerts_emails=[email]),
 )
 monitoring = PipelineMonitoring(
-    "media-monitoring",
+    "media",
     PipelineMonitoringArgs(
         function_name=pipeline.function_name,
         log_group_name=pipeline.log_group_name,

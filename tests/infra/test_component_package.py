@@ -86,12 +86,16 @@ def test_outputs_each_component_promises(schema: dict[str, Any]) -> None:
         "ImagePipeline": {
             "uploadBucketName",
             "uploadBucketArn",
+            "uploadPrefix",
             "processedBucketName",
             "processedBucketArn",
             "tableName",
             "tableArn",
             "functionName",
             "functionArn",
+            "roleName",
+            "roleArn",
+            "layerArn",
             "logGroupName",
             "failureQueueName",
             "failureQueueArn",
@@ -102,6 +106,8 @@ def test_outputs_each_component_promises(schema: dict[str, Any]) -> None:
             "apiName",
             "stageName",
             "functionName",
+            "roleName",
+            "roleArn",
             "accessLogGroupName",
             "userPoolId",
             "userPoolClientId",
@@ -114,7 +120,7 @@ def test_outputs_each_component_promises(schema: dict[str, Any]) -> None:
         "ComplianceKeys": {"dataKeyArn", "logsKeyArn"},
         "PrivateNetwork": {"vpcId", "subnetIds", "securityGroupId"},
         "AccessRoles": {"auditorRoleArn", "operatorRoleArn"},
-        "DevCleanup": {"functionName", "scheduleName"},
+        "DevCleanup": {"functionName", "roleName", "roleArn", "scheduleName"},
     }
 
 
@@ -298,20 +304,24 @@ def test_pipeline_built_from_schema_inputs_uses_them() -> None:
     function = ev.one("aws:lambda/function:Function").inputs
     assert (function["memorySize"], function["architectures"]) == (512, ["x86_64"])
     renditions = json.loads(function["environment"]["variables"]["RENDITIONS"])
-    assert renditions == [{"name": "thumb", "width": 64, "height": 64, "formats": ["webp"], "alpha_formats": ["png"]}]
+    # WebP keeps transparency: no PNG is added for transparent sources unless the rendition asks.
+    assert renditions == [{"name": "thumb", "width": 64, "height": 64, "formats": ["webp"], "alpha_formats": []}]
 
 
 def test_alarm_thresholds_from_schema_inputs_apply() -> None:
     ev = construct("Alarms", MINIMAL_INPUTS["Alarms"])
-    alarm = ev.one("aws:cloudwatch/metricAlarm:MetricAlarm", "web-rejected-uploads-log-alerts").inputs
+    # Named after the project, the stack and the component by default (imagepipe, dev, web).
+    alarm = ev.one("aws:cloudwatch/metricAlarm:MetricAlarm", "imagepipe-dev-web-rejected-uploads-log-alerts").inputs
     assert alarm["threshold"] == 3
 
 
 def test_an_unknown_alarm_threshold_is_refused_by_name() -> None:
-    with pytest.raises(Exception, match=r"alarm_thresholds has unknown alarm 'rejected'"):
+    with pytest.raises(Exception, match=r"alarm_thresholds\['rejected'\] must be an alarm with a threshold"):
         construct("Alarms", {**MINIMAL_INPUTS["Alarms"], "alarmThresholds": {"rejected": 3}})
 
 
 def test_a_bad_architecture_is_refused_by_name() -> None:
-    with pytest.raises(Exception, match=r"architecture must be one of arm64, x86_64, got 'arm32'"):
+    with pytest.raises(
+        Exception, match=r"ImagePipeline 'web': architecture must be one of arm64, x86_64; got 'arm32' \(a string\)"
+    ):
         construct("ImagePipeline", {"architecture": "arm32"})

@@ -75,11 +75,16 @@ def test_non_positive_memory_is_refused(value: str) -> None:
 
 @pytest.mark.parametrize("value", ["0", "-5"])
 def test_non_positive_timeout_is_refused(value: str) -> None:
-    assert str(error_for(timeoutSeconds=value)) == f"imagepipe:timeoutSeconds must be a whole number from 1 to 900, got {value}"
+    assert (
+        str(error_for(timeoutSeconds=value))
+        == f"imagepipe:timeoutSeconds must be a whole number from 1 to 900, got {value}"
+    )
 
 
 def test_timeout_over_900_seconds_is_refused() -> None:
-    assert str(error_for(timeoutSeconds="901")) == "imagepipe:timeoutSeconds must be a whole number from 1 to 900, got 901"
+    assert (
+        str(error_for(timeoutSeconds="901")) == "imagepipe:timeoutSeconds must be a whole number from 1 to 900, got 901"
+    )
 
 
 def test_timeout_of_900_seconds_is_allowed() -> None:
@@ -156,7 +161,9 @@ def test_reserved_concurrency_of_zero_is_refused_because_it_stops_the_function()
 
 
 def test_retries_above_lambda_maximum_are_refused() -> None:
-    assert str(error_for(maxRetryAttempts="3")) == "imagepipe:maxRetryAttempts must be a whole number from 0 to 2, got 3"
+    assert (
+        str(error_for(maxRetryAttempts="3")) == "imagepipe:maxRetryAttempts must be a whole number from 0 to 2, got 3"
+    )
 
 
 def test_sms_number_not_in_e164_is_refused() -> None:
@@ -223,7 +230,10 @@ def test_malformed_tier_email_is_refused() -> None:
 
 
 def test_no_traffic_window_outside_5_to_1440_minutes_is_refused() -> None:
-    assert str(error_for(noTrafficMinutes="2")) == "imagepipe:noTrafficMinutes must be a whole number from 5 to 1440, got 2"
+    assert (
+        str(error_for(noTrafficMinutes="2"))
+        == "imagepipe:noTrafficMinutes must be a whole number from 5 to 1440, got 2"
+    )
 
 
 # --- one declaration per key: parsing, the README table and the types all derive from it ---

@@ -18,11 +18,14 @@ def test_example_matches_its_golden_snapshot() -> None:
     assert render_example_snapshot() == EXAMPLE_SNAPSHOT.read_text(), "run `python3 tasks.py snapshots`"
 
 
-def test_example_names_everything_after_its_own_components(example: Evaluation) -> None:
+def test_example_names_everything_after_its_project_stack_and_components(example: Evaluation) -> None:
+    # The package's default names: `{project}-{stack}-{component name}`, so a second stack never collides.
     names = {r.name for r in example.resources}
-    assert {"media", "media-exports", "media-alerts", "media-monitoring", "media-image-processor"} <= names
+    assert {"media", "media-exports", "thumbnails-dev-media-image-processor"} <= names
     assert not any(name.startswith("imagepipe") for name in names)
-    assert example.one("aws:lambda/function:Function").inputs["name"] == "media-image-processor"
+    assert example.one("aws:lambda/function:Function").inputs["name"] == "thumbnails-dev-media-image-processor"
+    topics = {t.inputs["name"] for t in example.of_type("aws:sns/topic:Topic")}
+    assert topics == {f"thumbnails-dev-media-alerts-{tier}" for tier in ("critical", "performance", "log-alerts")}
 
 
 def test_example_makes_one_webp_thumbnail_with_its_own_function_settings(example: Evaluation) -> None:
@@ -41,10 +44,12 @@ def test_example_alerts_one_email_on_every_tier_and_no_sms(example: Evaluation) 
 
 
 def test_example_monitoring_uses_its_threshold_and_namespace(example: Evaluation) -> None:
-    alarm = example.one("aws:cloudwatch/metricAlarm:MetricAlarm", "media-rejected-uploads-log-alerts").inputs
-    assert (alarm["namespace"], alarm["threshold"]) == ("imagepipe/media", 25)
+    alarm = example.one(
+        "aws:cloudwatch/metricAlarm:MetricAlarm", "thumbnails-dev-media-rejected-uploads-log-alerts"
+    ).inputs
+    assert (alarm["namespace"], alarm["threshold"]) == ("imagepipe/thumbnails-dev-media", 25)
     (dashboard,) = example.of_type("aws:cloudwatch/dashboard:Dashboard")
-    assert dashboard.inputs["dashboardName"] == "media"
+    assert dashboard.inputs["dashboardName"] == "thumbnails-dev-media"
 
 
 def test_example_exports_bucket_never_moves_objects_to_infrequent_access(example: Evaluation) -> None:
