@@ -124,9 +124,14 @@ def _throughput(r: Report) -> list[str]:
         )
         + f": **{t.images_per_second:,.0f} images/s**, limited first by **{t.first_limit.name}**; "
         f"10 million images of many users reprocessed in **{hours:,.1f} h** "
-        f"(after {t.ramp_seconds:.0f} s of Lambda scaling). One user's images go at most "
-        f"{one_user.images_per_second:,.0f}/s ({one_user.first_limit.name}) until S3 partitions the prefix further. "
-        f"Limits, slowest first: {limits}. "
+        f"(after {t.ramp_seconds:.0f} s of Lambda scaling). "
+        + (
+            f"One user's images go at most {one_user.images_per_second:,.0f}/s ({one_user.first_limit.name}) "
+            "until S3 partitions the prefix further. "
+            if one_user.first_limit != t.first_limit
+            else ""
+        )
+        + f"Limits, slowest first: {limits}. "
         "S3 Batch Operations publishes no invocation rate of its own: the function's concurrency bounds it.",
     ]
 
