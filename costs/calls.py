@@ -1,10 +1,10 @@
 """The AWS requests one image causes, counted from the code's real calls (pinned by tests/costs).
 
-An upload is one POST to the upload bucket (the client's, billed to the bucket owner as a PUT), one
-S3 event with one record, hence one invocation (docs.aws.amazon.com/AmazonS3/latest/userguide/
-notification-content-structure.html: one record per event). The processor then reads the item
-(consistent), reads the original once, writes each rendition once and writes the item once
-(handlers/edge/pipeline.py ``_process``). Reprocessing by S3 Batch Operations invokes the function
+An upload is one POST to the upload bucket (the client's, billed to the bucket owner as a PUT) and one
+invocation: the handler takes each record of an event on its own, and the model counts one upload per
+event, as S3 sends them (an assumption; a batched event would only lower the request line). The
+processor then reads the item (consistent), reads the original once, writes each rendition once and
+writes the item once (handlers/edge/pipeline.py ``_process``). Reprocessing by S3 Batch Operations invokes the function
 synchronously once per manifest entry (docs.aws.amazon.com/lambda/latest/dg/services-s3-batch.html)
 and, for an image not yet current, makes the same calls without the upload; an image already current
 costs the item read alone. Renditions no longer configured are deleted: S3 DELETE requests are free.

@@ -60,3 +60,18 @@ def test_concurrency_below_one_is_refused() -> None:
 
     with pytest.raises(ValueError, match="concurrency must be at least 1, got 0"):
         tp.throughput(reprocess_usage(profile()), 0)
+
+
+def test_a_reprocess_plan_answers_cost_and_time_in_one_line() -> None:
+    from costs import reprocess_plan
+    from tests.costs.prices_files import round_prices
+
+    # GIVEN 10,000 images, 50 at a time, half a second each, one job
+    plan = reprocess_plan(profile(reserved_concurrency=50), 10_000, round_prices(), Workload(duration_ms=500))
+    # THEN 100/s: the 10 s ramp plus 100 s, and the estimate is the model's for the same images
+    assert plan.seconds == 110
+    assert plan.estimate.images == 10_000
+    assert plan.describe() == (
+        f"10,000 images at concurrency 50: about 110 s (100 images/s, limited by Lambda concurrency), "
+        f"about ${plan.estimate.total_usd:,.2f} (mostly Lambda compute)"
+    )
