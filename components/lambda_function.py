@@ -21,10 +21,16 @@ from components.lambda_code import LAMBDA_PYTHON, handler_code_archive
 from layers.build import ARCHITECTURES, Architecture
 
 RUNTIME = f"python{LAMBDA_PYTHON}"
+# What Lambda keeps of every function's logs (JSON format): the handlers' INFO lines feed the metric
+# filters; the platform's own INFO records (start, report) are dropped. The cost model reads them too.
+APPLICATION_LOG_LEVEL: Final = "INFO"
+SYSTEM_LOG_LEVEL: Final = "WARN"
 
 __all__ = [
+    "APPLICATION_LOG_LEVEL",
     "ARCHITECTURES",
     "RUNTIME",
+    "SYSTEM_LOG_LEVEL",
     "Architecture",
     "FunctionSettings",
     "LambdaFunction",
@@ -150,7 +156,10 @@ def lambda_function(
         reserved_concurrent_executions=s.reserved_concurrency,
         environment=aws.lambda_.FunctionEnvironmentArgs(variables=s.environment),
         logging_config=aws.lambda_.FunctionLoggingConfigArgs(
-            log_format="JSON", log_group=log_group.name, application_log_level="INFO", system_log_level="WARN"
+            log_format="JSON",
+            log_group=log_group.name,
+            application_log_level=APPLICATION_LOG_LEVEL,
+            system_log_level=SYSTEM_LOG_LEVEL,
         ),
         tracing_config=None
         if s.tracing is None

@@ -1,5 +1,5 @@
 """Golden plan snapshots (per stack and of the example consumer), the package schema, the README config
-table and docs/alerts.md, compared by the tests.
+table and cost section and docs/alerts.md, compared by the tests.
 
     python3 tasks.py snapshots      # regenerate tests/snapshots/*.json after an intended change
 
@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from offline.config_table import sync_readme
+from offline.cost_section import sync_cost_section
 from offline.document import dumps, plan_document
 from offline.example_program import EXAMPLE_SNAPSHOT, evaluate_example
 from offline.generated_files import write_if_changed
@@ -42,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{EXAMPLE_SNAPSHOT.relative_to(ROOT)}: {'updated' if changed else 'unchanged'}")
     print(f"{SCHEMA.relative_to(ROOT)}: {'updated' if sync_schema() else 'unchanged'}")
     print(f"README.md config table: {'updated' if sync_readme() else 'unchanged'}")
+    print(f"README.md cost section: {'updated' if sync_cost_section() else 'unchanged'}")
     print(f"docs/alerts.md: {'updated' if sync_runbook() else 'unchanged'}")
     return 0
 
