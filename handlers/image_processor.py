@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Final
 
-from handlers.aws_budget import FINAL_MARGIN_S, CallBudget, budgeted_client, invocation_deadline
+from handlers.aws_budget import FINAL_MARGIN_S, CallBudget, budgeted_client, forget_session, invocation_deadline
 from handlers.edge.lambda_context import LambdaContext
 from handlers.edge.metadata import MetadataTable
 from handlers.edge.pipeline import Pipeline
@@ -50,6 +50,7 @@ def reset_aws_clients() -> None:
     """Forget the clients, so the next invocation builds them from the environment again (tests, demo)."""
     _clients.reset()
     _failure_client.reset()
+    forget_session()  # credentials too
 
 
 def _create_clients(budget: CallBudget) -> AwsClients:

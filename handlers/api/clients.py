@@ -7,7 +7,7 @@ refused request never pays for them, and a POST never pays for the DynamoDB clie
 
 from typing import Any, Final, Protocol
 
-from handlers.aws_budget import FINAL_MARGIN_S, CallBudget, budgeted_client
+from handlers.aws_budget import FINAL_MARGIN_S, CallBudget, budgeted_client, forget_session
 from handlers.aws_calls import AwsOperation
 from handlers.per_container import PerContainer, PerContainerMap
 
@@ -84,6 +84,7 @@ def api_clients(budget: CallBudget = API_CALL_BUDGET) -> ApiClients:
 def reset_api_clients() -> None:
     """Forget the clients, so the next request builds them from the environment again (tests, benchmark)."""
     _clients.reset()
+    forget_session()  # credentials too
 
 
 def _create_client(service: str, budget: CallBudget) -> Any:

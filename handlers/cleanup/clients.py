@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
-from handlers.aws_budget import FINAL_MARGIN_S, CallBudget, budgeted_client
+from handlers.aws_budget import FINAL_MARGIN_S, CallBudget, budgeted_client, forget_session
 from handlers.aws_calls import AwsOperation
 from handlers.per_container import PerContainerMap
 
@@ -69,6 +69,7 @@ def cleanup_clients(budget: CallBudget = CLEANUP_CALL_BUDGET) -> CleanupClients:
 def reset_cleanup_clients() -> None:
     """Forget the clients, so the next invocation builds them from the environment again (tests)."""
     _clients.reset()
+    forget_session()  # credentials too
 
 
 def _create_clients(budget: CallBudget) -> CleanupClients:
