@@ -3,8 +3,8 @@
 The POST policy S3 enforces holds the checked values: the key (``uploads/{sub}/{upload_id}/{file
 name}``, a fresh folder per upload), the Content-Type as its normalised media type (``IMAGE/JPEG;
 charset=binary`` is ``image/jpeg``), a content-length-range of 1 to the declared size, and an expiry
-of URL_TTL_SECONDS. The image id in the answer is the one the pipeline
-writes the upload's metadata item under once S3 tells it the object arrived.
+of URL_TTL_SECONDS. The image id in the answer is the one the pipeline writes the upload's metadata
+item under once S3 tells it the object arrived.
 """
 
 import json
