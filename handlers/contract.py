@@ -39,6 +39,11 @@ API_HANDLER: Final = "handlers.image_api.handler"
 API_IMAGES_PATH: Final = "/images"
 API_IMAGE_ID_PARAM: Final = "id"
 API_IMAGE_PATH: Final = f"{API_IMAGES_PATH}/{{{API_IMAGE_ID_PARAM}}}"
+# API Gateway stops waiting for a REST integration after 29 s, whatever the function's timeout: the
+# API function answers before min(its timeout, this). Raisable by a quota request for Regional and
+# private REST APIs only (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html;
+# https://aws.amazon.com/about-aws/whats-new/2024/06/amazon-api-gateway-integration-timeout-limit-29-seconds/).
+API_GATEWAY_TIMEOUT_S: Final = 29
 
 # The scheduled cleanup function (dev housekeeping): deletes object versions, delete markers and
 # metadata items older than MAX_AGE_DAYS from UPLOAD_BUCKET, PROCESSED_BUCKET and METADATA_TABLE.

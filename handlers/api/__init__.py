@@ -3,11 +3,13 @@
 ``handlers.image_api.handler`` is the entry point; this package is the rest, one concern a module:
 ``settings`` (the environment), ``proxy_event`` (the event as a request), ``routes`` (resource and
 method to operation), ``dispatch`` (one request through routing, identity, the operation and error
-handling), ``identity`` (the caller: the Cognito ``sub``), ``errors`` (4xx as classes), ``responses``
-(JSON bodies and CORS headers), ``uploads`` (POST /images: a presigned POST), ``listing`` (GET /images:
-the user index, a cursor), ``images`` (GET and DELETE /images/{id}), ``summary`` (the one shape of an
-image in answers), ``object_versions`` (deleting every version under a key or prefix) and ``clients``
-(boto3 clients, created on first use once per container, and the part of each this code uses).
+handling), ``identity`` (the caller: the Cognito ``sub``), ``errors`` (4xx as classes), ``excerpt``
+(the only way a message quotes client input), ``responses`` (JSON bodies and CORS headers), ``uploads``
+(POST /images: a presigned POST), ``plain_text`` and its table ``unicode_14`` (the characters names and
+user ids may hold), ``media_types`` (RFC 9110 media types), ``listing`` (GET /images: the user index, a
+cursor), ``images`` (GET and DELETE /images/{id}), ``summary`` (the one shape of an image in answers),
+``object_versions`` (deleting every version under a key or prefix) and ``clients`` (boto3 clients of a
+call budget, created on first use once per container, and the part of each this code uses).
 
 It never imports Pillow (``handlers.imaging``) or ``handlers.edge.settings``: a request needs neither.
 

@@ -7,8 +7,18 @@ refused request never pays for them, and a POST never pays for the DynamoDB clie
 
 from typing import Any, Final, Protocol
 
+from handlers.aws_budget import FINAL_MARGIN_S, CallBudget, budgeted_client, forget_session
 from handlers.aws_calls import AwsOperation
-from handlers.per_container import PerContainer
+from handlers.per_container import PerContainer, PerContainerMap
+
+# The most one call may take (4 s) when the invocation has the time: the function's default timeout is
+# 10 s (components.image_api.API_TIMEOUT_SECONDS) and API Gateway stops waiting at 29 s. One attempt:
+# a retry would add 4 s and a pause of up to 6 s (handlers.aws_budget), more than the function has, so
+# a throttled or failed call is a 500 the client may retry. DynamoDB answers in milliseconds; a
+# presigned URL makes no call at all.
+API_CALL_BUDGET: Final = CallBudget(connect_timeout_s=1, read_timeout_s=3, attempts=1)
+# Kept back from AWS calls: the api.failed line and the answer need no call.
+API_RESERVE_S: Final = FINAL_MARGIN_S
 
 
 class S3Api(Protocol):
@@ -48,11 +58,11 @@ AWS_OPERATIONS: Final = (
 
 
 class ApiClients:
-    """One S3 and one DynamoDB client, each created when first asked for (thread-safe)."""
+    """One S3 and one DynamoDB client of one call budget, each created when first asked for (thread-safe)."""
 
-    def __init__(self) -> None:
-        self._s3: PerContainer[S3Api] = PerContainer(lambda: _create_client("s3"))
-        self._dynamodb: PerContainer[DynamoDbApi] = PerContainer(lambda: _create_client("dynamodb"))
+    def __init__(self, budget: CallBudget = API_CALL_BUDGET) -> None:
+        self._s3: PerContainer[S3Api] = PerContainer(lambda: _create_client("s3", budget))
+        self._dynamodb: PerContainer[DynamoDbApi] = PerContainer(lambda: _create_client("dynamodb", budget))
 
     @property
     def s3(self) -> S3Api:
@@ -63,27 +73,25 @@ class ApiClients:
         return self._dynamodb.get()
 
 
-_clients: PerContainer[ApiClients] = PerContainer(ApiClients)
+_clients: PerContainerMap[CallBudget, ApiClients] = PerContainerMap(ApiClients)
 
 
-def api_clients() -> ApiClients:
-    """The container's clients, each created on first use."""
-    return _clients.get()
+def api_clients(budget: CallBudget = API_CALL_BUDGET) -> ApiClients:
+    """The container's clients of ``budget`` (a request fits it to its time), each created on first use."""
+    return _clients.get(budget)
 
 
 def reset_api_clients() -> None:
     """Forget the clients, so the next request builds them from the environment again (tests, benchmark)."""
     _clients.reset()
+    forget_session()  # credentials too
 
 
-def _create_client(service: str) -> Any:
-    import boto3
+def _create_client(service: str, budget: CallBudget) -> Any:
+    if service != "s3":
+        return budgeted_client(service, budget)
     from botocore.config import Config
 
-    # Standard retries back off on throttling and 5xx; API Gateway gives up after 29 s, so do sooner.
-    config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=10)
-    if service == "s3":
-        # Presigned URLs must be SigV4 and name the bucket's regional virtual host: SigV2 and the
-        # global endpoint fail (or redirect, breaking the signature) for buckets outside us-east-1.
-        config = config.merge(Config(signature_version="s3v4", s3={"addressing_style": "virtual"}))
-    return boto3.session.Session().client(service, config=config)
+    # Presigned URLs must be SigV4 and name the bucket's regional virtual host: SigV2 and the
+    # global endpoint fail (or redirect, breaking the signature) for buckets outside us-east-1.
+    return budgeted_client(service, budget, config=Config(signature_version="s3v4", s3={"addressing_style": "virtual"}))

@@ -2,13 +2,19 @@
 
 An operation raises one of these; ``dispatch`` turns it into ``{"error": code, "message": text}``.
 Anything else that escapes an operation is a 500 ``internal`` whose message names only the request id.
+A message quotes client input only through ``handlers.api.excerpt``; as a last guard it is cut to
+MAX_MESSAGE_CHARS, so no answer grows with the request.
 """
 
 from collections.abc import Iterable, Mapping
 from typing import ClassVar, Final
 
+from handlers.api.excerpt import excerpt
+
 INTERNAL_STATUS: Final = 500
 INTERNAL_CODE: Final = "internal"
+# The longest message an error carries (characters); excerpts keep real ones far shorter.
+MAX_MESSAGE_CHARS: Final = 500
 
 
 class ApiError(Exception):
@@ -18,6 +24,8 @@ class ApiError(Exception):
     code: ClassVar[str]
 
     def __init__(self, message: str, headers: Mapping[str, str] | None = None) -> None:
+        if len(message) > MAX_MESSAGE_CHARS:
+            message = message[: MAX_MESSAGE_CHARS - 3] + "..."
         super().__init__(message)
         self.message = message
         self.headers: Mapping[str, str] = dict(headers or {})
@@ -47,7 +55,8 @@ class MethodNotAllowed(ApiError):
 
     def __init__(self, method: str, allowed: Iterable[str]) -> None:
         allow = ", ".join(allowed)
-        super().__init__(f"{method} is not allowed here; allowed: {allow}", {"Allow": allow})
+        shown = excerpt(method) if method else "a request without a method"
+        super().__init__(f"{shown} is not allowed here; allowed: {allow}", {"Allow": allow})
 
 
 class TooLarge(ApiError):

@@ -6,10 +6,10 @@ is written by API Gateway after it has checked the token. The ``sub`` becomes a 
 as one path part.
 """
 
-import unicodedata
 from typing import Final, TypeGuard
 
 from handlers.api.errors import Unauthorized
+from handlers.api.plain_text import is_plain_text
 from handlers.api.proxy_event import ApiRequest
 
 # Cognito subs are 36-character UUIDs; anything much longer is not an identity this API issued.
@@ -17,12 +17,12 @@ MAX_USER_ID_CHARS: Final = 128
 
 
 def is_safe_user_id(value: object) -> TypeGuard[str]:
-    """One non-empty key part: no '/', not '.' or '..', no control characters, at most 128 characters."""
+    """One non-empty key part: no '/', not '.' or '..', plain text (the file names' rule), at most 128 characters."""
     if not isinstance(value, str) or not 0 < len(value) <= MAX_USER_ID_CHARS:
         return False
     if "/" in value or value in (".", ".."):
         return False
-    return not any(unicodedata.category(ch).startswith("C") for ch in value)
+    return is_plain_text(value)
 
 
 def caller_of(request: ApiRequest, anonymous_user: str | None) -> str:

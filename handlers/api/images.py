@@ -6,27 +6,25 @@ id is. GET answers both with 404; DELETE is repeatable, so with no item of the c
 """
 
 import logging
-import re
 from typing import Any, Final
 
 from botocore.exceptions import ClientError
 
 from handlers.api.clients import ApiClients, DynamoDbApi
 from handlers.api.errors import NotFound
+from handlers.api.excerpt import excerpt
 from handlers.api.object_versions import delete_every_version
 from handlers.api.proxy_event import ApiRequest
 from handlers.api.responses import ApiResponse, json_response, no_content
 from handlers.api.settings import ApiSettings
 from handlers.api.summary import ImageDetail, RenditionView, image_summary
 from handlers.contract import API_IMAGE_ID_PARAM, TABLE_HASH_KEY, UPLOAD_PREFIX, USER_INDEX_HASH_KEY
-from handlers.edge.keys import rendition_prefix
+from handlers.edge.keys import is_image_id, rendition_prefix
 from handlers.edge.metadata import decode_item
 from handlers.telemetry.events import FIELD_IMAGE_ID, FIELD_USER_ID, FIELD_VERSIONS_DELETED, Level, LogEvent
 from handlers.telemetry.logger import log_event
 
 _logger = logging.getLogger(__name__)
-# Image ids are UUIDs (handlers.edge.keys.image_id_for): anything else names no image.
-_IMAGE_ID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _CONDITION_FAILED: Final = "ConditionalCheckFailedException"
 # Item attributes the pipeline writes (handlers.edge.metadata.ImageRecord.to_item).
 _ATTR_SOURCE_BUCKET: Final = "source_bucket"
@@ -95,7 +93,7 @@ def delete_image(request: ApiRequest, user_id: str, settings: ApiSettings, clien
 
 def _image_id(request: ApiRequest) -> str:
     image_id = request.path_parameters.get(API_IMAGE_ID_PARAM, "")
-    if not _IMAGE_ID.fullmatch(image_id):
+    if not is_image_id(image_id):  # anything else names no image
         raise _not_found(image_id)
     return image_id
 
@@ -109,4 +107,4 @@ def _item(dynamodb: DynamoDbApi, table: str, image_id: str) -> dict[str, Any] | 
 
 def _not_found(image_id: str) -> NotFound:
     # The same words for a missing image and another user's.
-    return NotFound(f"no image {image_id[:64]!r}")
+    return NotFound(f"no image {excerpt(image_id)}")

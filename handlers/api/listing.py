@@ -1,8 +1,9 @@
 """GET /images: the caller's images, newest first, a page at a time through the user index.
 
 The cursor is the Query's LastEvaluatedKey as urlsafe base64 of its JSON: opaque to clients, and
-checked on the way back in (shape, and the caller's own user id) so a cursor cannot start another
-user's listing.
+checked on the way back in field by field, so that a cursor cannot start another user's listing and
+DynamoDB never sees a start key it would refuse (a 500): an image id of the shape the pipeline gives,
+the caller's own user id, an upload time as the pipeline writes it, each within DynamoDB's key limits.
 """
 
 import base64
@@ -19,15 +20,27 @@ from handlers.api.responses import ApiResponse, json_response
 from handlers.api.settings import ApiSettings
 from handlers.api.summary import image_summary
 from handlers.contract import TABLE_HASH_KEY, USER_INDEX_HASH_KEY, USER_INDEX_NAME, USER_INDEX_RANGE_KEY
+from handlers.edge.keys import is_image_id
 from handlers.edge.metadata import decode_item
+from handlers.timestamps import is_iso_utc
 
 PARAM_LIMIT: Final = "limit"
 PARAM_CURSOR: Final = "cursor"
 DEFAULT_LIMIT: Final = 20
 MAX_LIMIT: Final = 100
-# A LastEvaluatedKey of the user index is three short strings; anything far longer is not ours.
-MAX_CURSOR_CHARS: Final = 2048
-_CURSOR_KEYS: Final = frozenset({TABLE_HASH_KEY, USER_INDEX_HASH_KEY, USER_INDEX_RANGE_KEY})
+# A LastEvaluatedKey of the user index is three short strings; the longest a cursor of ours can be is
+# 2,212 characters (a 128-character user id of characters JSON escapes as surrogate pairs).
+MAX_CURSOR_CHARS: Final = 4096
+# DynamoDB refuses a key attribute's value over these (UTF-8 bytes), https://docs.aws.amazon.com/
+# amazondynamodb/latest/developerguide/Constraints.html#limits-partition-sort-keys
+DYNAMODB_MAX_PARTITION_KEY_BYTES: Final = 2048
+DYNAMODB_MAX_SORT_KEY_BYTES: Final = 1024
+# Each attribute of the start key: the table's partition key, the index's partition and sort keys.
+_CURSOR_FIELDS: Final = {
+    TABLE_HASH_KEY: DYNAMODB_MAX_PARTITION_KEY_BYTES,
+    USER_INDEX_HASH_KEY: DYNAMODB_MAX_PARTITION_KEY_BYTES,
+    USER_INDEX_RANGE_KEY: DYNAMODB_MAX_SORT_KEY_BYTES,
+}
 _DIGITS: Final = re.compile(r"[0-9]{1,4}")
 _URLSAFE_BASE64: Final = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -76,11 +89,18 @@ def decode_cursor(cursor: str, user_id: str) -> StartKey:
         start = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, RecursionError):
         raise invalid from None
-    if not isinstance(start, dict) or set(start) != _CURSOR_KEYS:
+    if not isinstance(start, dict) or set(start) != set(_CURSOR_FIELDS):
         raise invalid
-    for value in start.values():
-        if not (isinstance(value, dict) and set(value) == {"S"} and isinstance(value["S"], str) and value["S"]):
+    fields: dict[str, str] = {}
+    for name, max_bytes in _CURSOR_FIELDS.items():
+        value = start[name]
+        if not (isinstance(value, dict) and set(value) == {"S"} and isinstance(value["S"], str)):
             raise invalid
-    if start[USER_INDEX_HASH_KEY]["S"] != user_id:
+        if not 0 < len(value["S"].encode("utf-8", "surrogatepass")) <= max_bytes:
+            raise invalid
+        fields[name] = value["S"]
+    if not is_image_id(fields[TABLE_HASH_KEY]) or not is_iso_utc(fields[USER_INDEX_RANGE_KEY]):
         raise invalid
-    return start
+    if fields[USER_INDEX_HASH_KEY] != user_id:
+        raise invalid
+    return {name: {"S": value} for name, value in fields.items()}

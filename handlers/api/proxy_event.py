@@ -2,11 +2,15 @@
 
 import base64
 import binascii
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from handlers.api.errors import BadRequest
+
+# API Gateway's request ids are UUIDs; a 500 quotes the id, so anything unlike one is not taken.
+_REQUEST_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ def parse_proxy_event(event: object) -> ApiRequest:
         headers={k.lower(): v for k, v in _strings(event.get("headers")).items()},
         raw_body=body if isinstance(body, str) else None,
         body_is_base64=event.get("isBase64Encoded") is True,
-        request_id=request_id if isinstance(request_id, str) and request_id else None,
+        request_id=request_id if isinstance(request_id, str) and _REQUEST_ID.fullmatch(request_id) else None,
         claims=claims if isinstance(claims, Mapping) and claims else None,
     )
 

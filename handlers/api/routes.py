@@ -37,7 +37,7 @@ class Route:
     def operation(self, method: str) -> Operation:
         operation = self.operations.get(method)
         if operation is None:
-            raise MethodNotAllowed(method or "(no method)", self.allowed_methods)
+            raise MethodNotAllowed(method, self.allowed_methods)
         return operation
 
 

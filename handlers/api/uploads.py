@@ -1,19 +1,22 @@
 """POST /images: check what the client means to upload, then hand it a presigned POST for exactly that.
 
 The POST policy S3 enforces holds the checked values: the key (``uploads/{sub}/{upload_id}/{file
-name}``, a fresh folder per upload), the exact Content-Type, a content-length-range of 1 to the
-declared size, and an expiry of URL_TTL_SECONDS. The image id in the answer is the one the pipeline
-writes the upload's metadata item under once S3 tells it the object arrived.
+name}``, a fresh folder per upload), the Content-Type as its normalised media type (``IMAGE/JPEG;
+charset=binary`` is ``image/jpeg``), a content-length-range of 1 to the declared size, and an expiry
+of URL_TTL_SECONDS. The image id in the answer is the one the pipeline writes the upload's metadata
+item under once S3 tells it the object arrived.
 """
 
 import json
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from typing import Final
 
 from handlers.api.clients import ApiClients
 from handlers.api.errors import BadRequest, TooLarge, UnsupportedMediaType
+from handlers.api.excerpt import excerpt, excerpts
+from handlers.api.media_types import normalized_media_type
+from handlers.api.plain_text import refused_character
 from handlers.api.proxy_event import ApiRequest
 from handlers.api.responses import ApiResponse, json_response
 from handlers.api.settings import ApiSettings
@@ -35,7 +38,7 @@ _S3_FILENAME_VARIABLE: Final = "${filename}"
 @dataclass(frozen=True)
 class UploadRequest:
     file_name: str
-    content_type: str
+    content_type: str  # the normalised media type: one of UPLOAD_CONTENT_TYPES
     size: int
 
 
@@ -53,7 +56,7 @@ def parse_upload_request(body: bytes, max_object_bytes: int) -> UploadRequest:
         raise BadRequest(
             f"the body must hold exactly {', '.join(_FIELDS)}"
             + (f"; missing: {', '.join(missing)}" if missing else "")
-            + (f"; unexpected: {', '.join(unexpected)}" if unexpected else "")
+            + (f"; unexpected: {excerpts(unexpected)}" if unexpected else "")
         )
     file_name, content_type, size = (document[f] for f in _FIELDS)
     if not isinstance(file_name, str):
@@ -63,13 +66,16 @@ def parse_upload_request(body: bytes, max_object_bytes: int) -> UploadRequest:
     if not isinstance(size, int) or isinstance(size, bool):
         raise BadRequest(f"{FIELD_SIZE} must be a whole number of bytes")
     _check_file_name(file_name)
-    if content_type not in UPLOAD_CONTENT_TYPES:
-        raise UnsupportedMediaType(f"{FIELD_CONTENT_TYPE} must be one of {', '.join(UPLOAD_CONTENT_TYPES)}")
+    media_type = normalized_media_type(content_type)
+    if media_type not in UPLOAD_CONTENT_TYPES:
+        raise UnsupportedMediaType(
+            f"{FIELD_CONTENT_TYPE} {excerpt(content_type)} is not one of {', '.join(UPLOAD_CONTENT_TYPES)}"
+        )
     if size < 1:
         raise BadRequest(f"{FIELD_SIZE} must be at least 1 byte")
     if size > max_object_bytes:
-        raise TooLarge(f"{FIELD_SIZE} {size} is over the limit of {max_object_bytes} bytes")
-    return UploadRequest(file_name, content_type, size)
+        raise TooLarge(f"{FIELD_SIZE} {excerpt(size)} is over the limit of {max_object_bytes} bytes")
+    return UploadRequest(file_name, media_type, size)
 
 
 def _check_file_name(name: str) -> None:
@@ -77,9 +83,9 @@ def _check_file_name(name: str) -> None:
         raise BadRequest(f"{FIELD_FILE_NAME} must be 1 to {MAX_FILE_NAME_CHARS} characters")
     if name in (".", "..") or "/" in name or "\\" in name:
         raise BadRequest(f"{FIELD_FILE_NAME} must be a plain file name: no '/' or '\\', not '.' or '..'")
-    # Control characters (Cc) and lone surrogates (Cs, which UTF-8 cannot encode).
-    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name):
-        raise BadRequest(f"{FIELD_FILE_NAME} must not contain control characters")
+    # Controls, format characters (bidi overrides, zero-width), separators, unassigned and private use.
+    if (refused := refused_character(name)) is not None:
+        raise BadRequest(f"{FIELD_FILE_NAME} must be plain text; it holds {refused}")
     if _S3_FILENAME_VARIABLE in name:
         raise BadRequest(f"{FIELD_FILE_NAME} must not contain {_S3_FILENAME_VARIABLE}")
 

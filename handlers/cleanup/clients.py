@@ -8,8 +8,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
+from handlers.aws_budget import FINAL_MARGIN_S, CallBudget, budgeted_client, forget_session
 from handlers.aws_calls import AwsOperation
-from handlers.per_container import PerContainer
+from handlers.per_container import PerContainerMap
+
+# The most one call may take (49 s) when the invocation has the time; the function's timeout is 300 s
+# (components.dev_cleanup.CLEANUP_TIMEOUT_SECONDS). A DeleteObjects of 1,000 versions may take seconds
+# to answer; three attempts ride out throttling. Near the end of a run the budget shrinks, then calls
+# are refused: what is left is logged, the run fails, the next run takes it.
+CLEANUP_CALL_BUDGET: Final = CallBudget(connect_timeout_s=2, read_timeout_s=10, attempts=3)
+# Kept back from AWS calls: the ERROR lines, the summary and raising need no call.
+CLEANUP_RESERVE_S: Final = FINAL_MARGIN_S
 
 
 class Paginator(Protocol):
@@ -52,24 +61,19 @@ class CleanupClients:
     dynamodb: Any
 
 
-def cleanup_clients() -> CleanupClients:
-    """The container's clients, created on the first invocation."""
-    return _clients.get()
+def cleanup_clients(budget: CallBudget = CLEANUP_CALL_BUDGET) -> CleanupClients:
+    """The container's clients of ``budget`` (an invocation fits it to its time), created on first use."""
+    return _clients.get(budget)
 
 
 def reset_cleanup_clients() -> None:
     """Forget the clients, so the next invocation builds them from the environment again (tests)."""
     _clients.reset()
+    forget_session()  # credentials too
 
 
-def _create_clients() -> CleanupClients:
-    import boto3
-    from botocore.config import Config
-
-    # Standard retries back off on throttling and 5xx; what still fails is logged and fails the run.
-    config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=30)
-    session = boto3.session.Session()
-    return CleanupClients(s3=session.client("s3", config=config), dynamodb=session.client("dynamodb", config=config))
+def _create_clients(budget: CallBudget) -> CleanupClients:
+    return CleanupClients(s3=budgeted_client("s3", budget), dynamodb=budgeted_client("dynamodb", budget))
 
 
-_clients: PerContainer[CleanupClients] = PerContainer(_create_clients)
+_clients: PerContainerMap[CallBudget, CleanupClients] = PerContainerMap(_create_clients)

@@ -1,17 +1,16 @@
 """One cleanup run: both buckets, then the table, then the summary line; failures fail it at the end.
 
 The run touches only what the settings name: the two buckets' listings and the table's scan are
-where every deleted version and item comes from. An AWS error that stops one part (a bucket that
-is gone, a denied listing) is logged as an ERROR line and the other parts still run; whatever was
-not deleted makes the run raise ``CleanupIncomplete`` after the summary is written.
+where every deleted version and item comes from. Whatever stops one part (a bucket that is gone, a
+denied listing, a stalled endpoint, no time left for another call, an answer it cannot read) is
+logged as an ERROR line and the other parts still run; whatever was not deleted makes the run raise
+``CleanupIncomplete`` after the summary is written.
 """
 
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-
-from botocore.exceptions import BotoCoreError, ClientError
 
 from handlers.aws_calls import aws_error_code
 from handlers.cleanup.clients import DynamoDbApi, S3Api
@@ -58,10 +57,16 @@ def run_cleanup(settings: CleanupSettings, s3: S3Api, dynamodb: DynamoDbApi, now
 
 @contextmanager
 def _logged_aws_errors(tally: BucketTally | TableTally, where: dict[str, object]) -> Iterator[None]:
-    """An AWS error inside stops only this part: an ERROR line, one error counted, the run goes on."""
+    """An error inside stops only this part: an ERROR line with its traceback, one error counted, the run
+    goes on and fails at the end.
+
+    An AWS error, a stalled endpoint, an answer no service gives; and running out of time (a call the
+    deadline refused), after which the remaining parts are refused at once, each with its line, so the
+    run fails before Lambda's timeout instead of at it.
+    """
     try:
         yield
-    except (ClientError, BotoCoreError) as exc:
+    except Exception as exc:
         tally.errors += 1
         fields = {
             **where,

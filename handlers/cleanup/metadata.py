@@ -19,6 +19,7 @@ from datetime import datetime
 from time import sleep
 from typing import Any, Final
 
+from handlers.aws_budget import require_time
 from handlers.cleanup.batching import settled_batches
 from handlers.cleanup.clients import DynamoDbApi
 from handlers.cleanup.report import TableTally
@@ -80,7 +81,9 @@ def _delete(dynamodb: DynamoDbApi, table: str, keys: list[AttributeValue], tally
     requests: list[dict[str, Any]] = [{"DeleteRequest": {"Key": key}} for key in keys]
     for attempt in range(MAX_ATTEMPTS):
         if attempt:
-            sleep(backoff_seconds(attempt))
+            pause = backoff_seconds(attempt)
+            require_time(pause, "a pause before retrying unprocessed deletes")  # never sleep past the deadline
+            sleep(pause)
         response = dynamodb.batch_write_item(RequestItems={table: requests})
         requests = response.get("UnprocessedItems", {}).get(table, [])
         if not requests:

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 # Fixed forever: changing it renames every image.
 _IMAGE_ID_NAMESPACE: Final = uuid.UUID("6f0c1d2e-7a4b-5c3d-9e8f-a1b2c3d4e5f6")
+# What image_id_for returns: a UUID's canonical text, lower-case hex.
+_IMAGE_ID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # Version ids made only of these are used as they are; others (S3's may hold "/" or "+") are hashed.
 _PLAIN_VERSION: Final = re.compile(r"[A-Za-z0-9._-]{1,128}")
 # S3 gives objects written before versioning was enabled the version id "null".
@@ -68,6 +70,11 @@ def upload_key(user_id: str, upload_id: str, file_name: str) -> str:
 def image_id_for(key: str) -> str:
     """The metadata item's hash key: a UUID5 of the source key, stable across versions."""
     return str(uuid.uuid5(_IMAGE_ID_NAMESPACE, key))
+
+
+def is_image_id(value: object) -> bool:
+    """Whether ``value`` has the shape ``image_id_for`` gives (anything else names no image)."""
+    return isinstance(value, str) and _IMAGE_ID.fullmatch(value) is not None
 
 
 def version_token(version_id: str | None, sequencer: str) -> str:

@@ -139,11 +139,21 @@ class _Attempt:
 
 
 class Pipeline:
-    def __init__(self, settings: Settings, storage: Storage, table: MetadataTable, context: LambdaContext) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        storage: Storage,
+        table: MetadataTable,
+        context: LambdaContext,
+        failure_table: MetadataTable | None = None,
+    ) -> None:
+        """``failure_table`` records failures (default ``table``): the handler's may write in the time the
+        invocation keeps back for it, after the other calls have given up (handlers.aws_budget)."""
         self._settings = settings
         self._storage = storage
         self._table = table
         self._context = context
+        self._failure_table = failure_table or table
 
     def handle_event(self, event: object) -> None:
         failures = [f for parsed in parse_event(event) if (f := self._handle(parsed)) is not None]
@@ -257,7 +267,7 @@ class Pipeline:
         not_recorded = None
         try:
             # Refused when a final result of this version or any result of a newer one exists.
-            self._table.record(failed)
+            self._failure_table.record(failed)
         except Exception as record_exc:
             not_recorded = f"the failed status was not recorded: {type(record_exc).__name__}: {record_exc}"
         fields = {

@@ -123,10 +123,36 @@ def test_size_below_one_byte_is_400(aws: Deployment, size: int) -> None:
     assert (answer.status, answer.error) == (400, "bad_request")
 
 
-@pytest.mark.parametrize("content_type", ["image/tiff", "image/svg+xml", "text/html", "image/JPEG", "image/jpeg; x=1"])
+@pytest.mark.parametrize(
+    "content_type",
+    ["image/tiff", "image/svg+xml", "text/html", "image/jpegx", "jpeg", "image/jpeg; x", "image/jpeg, image/png", ""],
+)
 def test_content_type_the_pipeline_cannot_decode_is_415(aws: Deployment, content_type: str) -> None:
     answer = call(post_images(upload_request(content_type=content_type)))
     assert (answer.status, answer.error) == (415, "unsupported_media_type")
+    assert answer.body["message"].endswith("is not one of image/jpeg, image/png, image/webp, image/gif")
+
+
+@pytest.mark.parametrize(
+    ("content_type", "media_type"),
+    [
+        ("IMAGE/JPEG", "image/jpeg"),
+        ("image/jpeg; charset=binary", "image/jpeg"),
+        ('Image/PNG;foo=bar ; baz="q u o\\"ted"', "image/png"),
+        ("  image/webp\t", "image/webp"),
+        ("image/GIF;", "image/gif"),
+    ],
+)
+def test_media_type_is_compared_without_case_or_parameters_and_the_policy_pins_it_normalised(
+    aws: Deployment, content_type: str, media_type: str
+) -> None:
+    # WHEN an upload names its type in another case, or with parameters (RFC 9110 section 8.3.1)
+    answer = call(post_images(upload_request(content_type=content_type)))
+    # THEN it is accepted, and the form and the policy S3 enforces both hold the normalised type only
+    assert answer.status == 201
+    assert answer.body["upload"]["fields"]["Content-Type"] == media_type
+    exact, _ = conditions(policy_of(answer.body))
+    assert exact["Content-Type"] == media_type
 
 
 @pytest.mark.parametrize("content_type", sorted(contract.UPLOAD_CONTENT_TYPES))
