@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Final
 
 from PIL import Image
 
+from handlers.imaging.icc import without_float_luts
+
 if TYPE_CHECKING:
     from PIL import ImageCms
 
@@ -117,7 +119,7 @@ def _cached_transform(icc: bytes, colour_mode: str) -> "ImageCms.ImageCmsTransfo
     from PIL import ImageCms  # 8 ms of cold start, paid only once an image has a profile
 
     try:
-        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        source = ImageCms.ImageCmsProfile(io.BytesIO(without_float_luts(icc)))
         if _ICC_SPACES.get(source.profile.xcolor_space) != colour_mode:
             return None
         return ImageCms.buildTransform(source, _srgb(), colour_mode, "RGB")
