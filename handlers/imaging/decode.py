@@ -101,6 +101,19 @@ def open_image(data: bytes, limits: Limits) -> ImageFile.ImageFile:
     return image
 
 
+def without_decoder(image: ImageFile.ImageFile) -> Image.Image:
+    """The decoded pixels of ``image``, without what its decoder still holds.
+
+    Pillow's WebP plugin keeps libwebp's animation decoder, with the canvas and its copy for frame
+    disposal (8 bytes a pixel), for as long as the image lives. A copy of the pixels (4) lets the
+    image and its decoder go, and costs no more than the decode's own peak (which also held the
+    frame's bytes). Other formats' decoders hold nothing after ``load()``.
+    """
+    if isinstance(image, WebPImagePlugin.WebPImageFile):
+        return image.copy()
+    return image
+
+
 def _refusal(data: bytes, format_name: str) -> str:
     """Why the parser for ``format_name`` refuses ``data``, which Image.open does not say.
 
