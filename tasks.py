@@ -8,6 +8,7 @@
     python3 tasks.py bench       rendition benchmark against a naive baseline
     python3 tasks.py bench-api   the image API's cold import and warm request latency
     python3 tasks.py bench-memory   peak memory per decoding path against handlers/imaging/memory.py
+    python3 tasks.py bench-hostile  what each crafted attack file costs Pillow alone and the image core
     python3 tasks.py layer       build (or reuse) the Pillow Lambda layer zips
 
 Each command first makes sure ``.venv`` exists and holds requirements-dev.txt (re-installed
@@ -87,6 +88,7 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "bench": cmd_module("benchmarks.renditions"),
     "bench-api": cmd_module("benchmarks.api"),
     "bench-memory": cmd_module("benchmarks.decode_memory"),
+    "bench-hostile": cmd_module("benchmarks.hostile"),
     "layer": cmd_module("layers.build"),
 }
 

@@ -36,8 +36,11 @@ def census(data: bytes) -> JpegCensus:
     scans = parts = 0
     at, end = _SOI_LENGTH, len(data)
     while at < end and scans <= MAX_JPEG_SCANS and parts <= MAX_PARTS:
-        marker = _MARKER.search(data, at)
+        # Stray bytes count as parts: look no further than the parts left allow.
+        window = min(end, at + MAX_PARTS - parts + 2)
+        marker = _MARKER.search(data, at, window)
         if marker is None:
+            parts += window - at if window < end else 0
             break
         parts += marker.start() - at + 1
         code = data[marker.start() + 1]
