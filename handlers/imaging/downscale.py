@@ -15,7 +15,7 @@ image over the box that maps it back onto the source.
 from PIL import Image
 
 from handlers.imaging.color import SrgbConversion, srgb_conversion
-from handlers.imaging.resize import Size, reduce_factors, resample_for
+from handlers.imaging.resize import Size, reduce_factors, resample_for, resize_to
 from handlers.imaging.strips import strip_height, strips
 
 
@@ -24,6 +24,11 @@ def srgb_at_size(image: Image.Image, size: Size, alpha: bool) -> Image.Image:
     width, height = image.size
     conversion = srgb_conversion(image, alpha)
     mode = "RGBA" if alpha else "RGB"
+    if image.mode == mode == "RGB" and conversion.transform is None and image.size != size:
+        # Already sRGB RGB (most JPEGs): Pillow's resize makes no full-size copy of it either.
+        resized = resize_to(image, size)
+        resized.info = {}
+        return resized
     if image.size == size:
         return _assembled(image, conversion, mode, (1, 1))
     factor_x, factor_y = reduce_factors(image.size, size)
