@@ -70,7 +70,7 @@ ATTACKS: tuple[Attack, ...] = (
     Attack("PNG, {n} iCCP chunks of 1 MiB inflated", crafted.png_with_compressed_chunks, 10_000, 1_000),
     Attack("GIF, comment of {n} one-byte blocks", crafted.gif_with_a_comment_of_one_byte_blocks, 24_000_000, 2_400_000),
     Attack("GIF, {n} stray bytes", crafted.gif_with_stray_bytes, 40_000_000, 4_000_000),
-    Attack("WebP, {n} frames (+~200 B of memory each)", crafted.webp_with_frames, 600_000, 60_000),
+    Attack("WebP, {n} frames (the cost is memory)", crafted.webp_with_frames, 600_000, 60_000),
     Attack("PNG, ICC profile chaining {n} float LUT steps", _icc_png, 8_000, 1_000),
 )
 _PILLOW_ALONE: dict[str, Callable[[bytes], None]] = {ATTACKS[-1].name: _lcms_builds_a_transform}

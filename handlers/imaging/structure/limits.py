@@ -2,8 +2,9 @@
 
 Each figure bounds something that costs time (or memory) out of proportion to the bytes and
 pixels the byte and pixel caps already bound. They were measured on this project's machines
-(2 cores, Pillow 13.0.0 with libjpeg-turbo 3.2, zlib-ng, libwebp 1.6); ``tests/imaging/
-test_hostile_structure.py`` crafts each attack and ``benchmarks/hostile.py`` prints its cost.
+(2 cores, Pillow 13.0.0 with libjpeg-turbo 3.2, zlib-ng, libwebp 1.6). Each attack is crafted
+in ``tests/imaging/crafted.py``, tested in ``tests/imaging/test_hostile_structure.py`` and
+priced by ``benchmarks/hostile.py`` (``python3 tasks.py bench-hostile``).
 """
 
 from typing import Final
@@ -25,17 +26,17 @@ ENCODER_MAX_JPEG_SCANS: Final = 18
 # 3,000 copies in 156 KB took 31 s). libjpeg-turbo added djpeg/jpegtran -maxscans and
 # TJPARAM_SCANLIMIT for exactly this (doc/usage.txt: "guard against denial-of-service attacks
 # ... numerous scans ... consisting only of EOB runs"; its own fuzzers run with a limit of 100,
-# fuzz/decompress.cc). 32 leaves room over the most any encoder writes and bounds the extra work at
-# 50 megapixels to about 32 x 37 ms = 1.2 s.
+# fuzz/decompress.cc). 32 leaves room over the most any encoder writes; the most scan work it
+# accepts, 32 refinement scans of a 50-megapixel image, decodes in about 1 s.
 MAX_JPEG_SCANS: Final = 32
 
 # Pillow parses JPEG marker segments before the first scan, PNG chunks and GIF blocks before the
-# first image in Python, one at a time, and libwebp's demuxer keeps ~200 bytes per WebP chunk.
+# first image in Python, one at a time, and libwebp's demuxer indexes every WebP frame.
 # Within the 50 MB byte cap that was 15 s for 4-byte JPEG comment segments, 11 s for empty PNG
 # chunks (tiny IDATs alike), 10 s for one-byte GIF comment sub-blocks and +191 MiB for a million
-# WebP frames. A file of real photos or drawings has tens to hundreds of parts (a 50 MB PNG in
-# libpng's 8 KiB IDATs: 6,400; an animated WebP or APNG: one or two per frame). At this many
-# parts Pillow spends at most ~0.3 s (PNG, ~4 us a chunk).
+# WebP frames (two copies of the 52 MB file included). A file of real photos or drawings has tens
+# to hundreds of parts (a 50 MB PNG in libpng's 8 KiB IDATs: 6,400; an animated WebP or APNG: one
+# or two per frame). At this many parts Pillow spends at most ~0.3 s (PNG, ~4 us a chunk).
 MAX_PARTS: Final = 65_536
 
 # Pillow inflates each iCCP, zTXt and compressed iTXt chunk up to MAX_TEXT_CHUNK (1 MiB, ~2.3 ms)
