@@ -258,6 +258,8 @@ FOUR_MEGAPIXELS_UP_TO_50_MB = Limits(max_bytes=DEFAULT_MAX_OBJECT_BYTES, max_pix
 PIXEL_HEAVY: dict[str, Callable[[], bytes]] = {
     # 37 bytes: one 1x1 frame on a 2000x2000 screen, filled in full
     "gif-screen": lambda: crafted.gif_with_screen((2000, 2000)),
+    # a 2000x2000 frame of one colour: LZW at its best ratio, every pixel decoded
+    "gif-lzw-full-frame": lambda: f.save(Image.new("P", (2000, 2000), 1), "GIF"),
     # a few hundred bytes of lossless WebP: one colour, every pixel decoded
     "webp-lossless": lambda: f.save(Image.new("RGBA", (2000, 2000), (10, 20, 30, 128)), "WEBP", lossless=True),
     # Adam7: seven passes over the image
