@@ -7,6 +7,8 @@
     python3 tasks.py snapshots   regenerate the golden plan snapshots in tests/snapshots/
     python3 tasks.py bench       rendition benchmark against a naive baseline
     python3 tasks.py bench-api   the image API's cold import and warm request latency
+    python3 tasks.py bench-memory   peak memory per decoding path against handlers/imaging/memory.py
+    python3 tasks.py bench-hostile  what each crafted attack file costs Pillow alone and the image core
     python3 tasks.py layer       build (or reuse) the Pillow Lambda layer zips
     python3 tasks.py cost [dev|prod]   what a million uploads and reprocessed images cost, and how fast
 
@@ -91,6 +93,8 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "snapshots": cmd_module("offline.snapshots"),
     "bench": cmd_module("benchmarks.renditions"),
     "bench-api": cmd_module("benchmarks.api"),
+    "bench-memory": cmd_module("benchmarks.decode_memory"),
+    "bench-hostile": cmd_module("benchmarks.hostile"),
     "layer": cmd_module("layers.build"),
     "cost": cmd_module("costs.cli"),
 }

@@ -20,7 +20,7 @@ from handlers.imaging.renditions import DEFAULT_RENDITIONS, OutputFormat
 KIB_PER_MIB = 1024
 
 
-def _peak_rss_mib() -> float:
+def peak_rss_mib() -> float:
     """This process's peak resident set size.
 
     Linux's ru_maxrss starts at the parent's peak (it survives fork and exec), so a worker
@@ -64,7 +64,7 @@ def main(argv: list[str]) -> None:
     implementation, path, repeats = argv[0], Path(argv[1]), int(argv[2])
     run = _runner(implementation)
     data = path.read_bytes()
-    idle = _peak_rss_mib()
+    idle = peak_rss_mib()
     start = time.perf_counter()
     format_bytes = run(data)
     first = (time.perf_counter() - start) * 1000
@@ -79,7 +79,7 @@ def main(argv: list[str]) -> None:
         "times_ms": times,
         "cpu_times_ms": cpu_times,
         "idle_rss_mib": idle,
-        "peak_rss_mib": _peak_rss_mib(),
+        "peak_rss_mib": peak_rss_mib(),
         "output_bytes": sum(format_bytes.values()),
         "format_bytes": format_bytes,
     }

@@ -1,13 +1,21 @@
 """Bring decoded pixels to 8-bit sRGB, RGB or RGBA, with every piece of metadata dropped.
 
-Everything downstream (resize, encode) then deals with exactly two modes.
+Everything downstream (resize, encode) then deals with exactly two modes. ``srgb_conversion``
+decides once per image (alpha or not, which ICC transform) and its ``apply`` converts the image
+or any strip of it the same way.
 """
 
+import hashlib
 import io
-from functools import cache, lru_cache
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Final
 
 from PIL import Image
+
+from handlers.imaging.icc import MAX_ICC_PROFILE_BYTES, without_float_luts
+from handlers.imaging.strips import strip_height, strips
 
 if TYPE_CHECKING:
     from PIL import ImageCms
@@ -18,33 +26,86 @@ _WIDE_GREY: Final = frozenset({"I", "I;16", "I;16B", "I;16L", "I;16N", "F"})
 _WIDE_TO_8BIT_SCALE: Final = 1 / 257
 _WIDE_LEVELS: Final = 65536
 
+# Modes with an alpha band, and the same mode without it.
+_WITH_ALPHA: Final = {"LA": "L", "RGBA": "RGB"}
+_OPAQUE: Final = 255
+
 # ICC colour space (four characters, from the profile header) -> the Pillow mode it describes.
 _ICC_SPACES: Final = {"RGB ": "RGB", "GRAY": "L", "CMYK": "CMYK"}
+# Photos from one camera share one profile; building a transform costs a few ms. Keyed by the
+# profile's digest: a key holding the profile itself would keep up to 8 of them (16 MiB each)
+# alive in a warm container.
+_CACHED_TRANSFORMS: Final = 8
+_transforms: "OrderedDict[tuple[bytes, str], ImageCms.ImageCmsTransform | None]" = OrderedDict()
 
 
-def to_srgb(image: Image.Image) -> Image.Image:
-    """Load ``image`` and return it as 8-bit sRGB: RGBA if any pixel is not fully opaque, else RGB.
+@dataclass(frozen=True)
+class SrgbConversion:
+    """How every pixel of one image becomes 8-bit sRGB."""
 
-    Transparency in any form (alpha band, palette or colour-key tRNS) survives as the alpha band.
-    An embedded ICC profile is applied; an unusable one is ignored, as browsers do.
-    The result has an empty ``info``: Pillow's PNG and JPEG writers otherwise copy the source's
-    ICC profile, transparency key and comment from it into every rendition.
+    alpha: bool  # RGBA (some pixel is less than opaque) or RGB
+    transform: "ImageCms.ImageCmsTransform | None"  # from the embedded ICC profile, if usable
+
+    def apply(self, image: Image.Image) -> Image.Image:
+        """``image`` (the image this conversion was made for, or a strip of it) as RGB or RGBA,
+        with an empty ``info``: Pillow's PNG and JPEG writers otherwise copy the source's ICC
+        profile, transparency key and comment from it into every rendition."""
+        base = _base(image, self.alpha)
+        result = base if self.transform is None else _apply(self.transform, base)
+        wanted = "RGBA" if self.alpha else "RGB"
+        if result.mode != wanted:  # (to the same mode, convert() would copy every pixel)
+            result = result.convert(wanted)
+        result.info = {}
+        return result
+
+
+def srgb_conversion(image: Image.Image, alpha: bool | None = None) -> SrgbConversion:
+    """Load ``image`` and decide how it becomes sRGB.
+
+    ``alpha`` defaults to ``has_transparency(image)``. Transparency in any form (alpha band,
+    palette or colour-key tRNS) becomes the alpha band. An embedded ICC profile is applied; an
+    unusable one is ignored, as browsers do.
     """
     image.load()  # here, inside the caller's error mapping, not lazily in a later resize
+    if alpha is None:
+        alpha = has_transparency(image)
     icc = image.info.get("icc_profile")
+    # The mode every strip has before colour management, from one pixel's worth of work.
+    mode = _base(image.crop((0, 0, 1, 1)), alpha).mode
+    return SrgbConversion(alpha, _icc_transform(icc, mode) if icc else None)
+
+
+def to_srgb(image: Image.Image, alpha: bool | None = None) -> Image.Image:
+    """The whole of ``image`` as 8-bit sRGB (see ``srgb_conversion``)."""
+    return srgb_conversion(image, alpha).apply(image)
+
+
+def has_transparency(image: Image.Image) -> bool:
+    """Whether any pixel of ``image`` (loaded) is less than fully opaque, whatever form its
+    transparency takes. Looked at a strip at a time; stops at the first strip that has one."""
+    if not _may_have_alpha(image):
+        return False
+    for _, strip in strips(image, strip_height(image.width)):
+        base = _standard_mode(strip)
+        if base.mode in _WITH_ALPHA:
+            lowest, _ = base.getchannel("A").getextrema()
+            if isinstance(lowest, (int, float)) and lowest < _OPAQUE:
+                return True
+    return False
+
+
+def _may_have_alpha(image: Image.Image) -> bool:
+    """Whether _standard_mode can give ``image`` an alpha band at all."""
+    return "transparency" in image.info or "A" in image.getbands() or image.mode.endswith("a")
+
+
+def _base(image: Image.Image, alpha: bool) -> Image.Image:
+    """_standard_mode, without the alpha band when the whole image is opaque: an alpha band that
+    is 255 everywhere changes nothing but costs a PNG rendition per spec."""
     base = _standard_mode(image)
-    base = _drop_opaque_alpha(base)
-    has_alpha = base.mode in ("LA", "RGBA")
-    transform = _icc_transform(icc, base.mode) if icc else None
-    wanted = "RGBA" if has_alpha else "RGB"
-    if transform is not None:
-        result = _apply(transform, base, has_alpha)
-    elif base.mode != wanted:
-        result = base.convert(wanted)
-    else:
-        result = base  # convert() to the same mode would copy every pixel
-    result.info = {}
-    return result
+    if not alpha and base.mode in _WITH_ALPHA:
+        return base.convert(_WITH_ALPHA[base.mode])
+    return base
 
 
 def _standard_mode(image: Image.Image) -> Image.Image:
@@ -86,38 +147,36 @@ def _wide_grey_to_8bit(image: Image.Image, key: object) -> Image.Image:
     return grey
 
 
-def _drop_opaque_alpha(image: Image.Image) -> Image.Image:
-    # An alpha band that is 255 everywhere changes nothing but costs a PNG rendition per spec.
-    if image.mode not in ("LA", "RGBA"):
-        return image
-    lowest, _ = image.getchannel("A").getextrema()
-    if isinstance(lowest, (int, float)) and lowest < 255:
-        return image
-    return image.convert("L" if image.mode == "LA" else "RGB")
-
-
-def _apply(transform: "ImageCms.ImageCmsTransform", image: Image.Image, has_alpha: bool) -> Image.Image:
-    if not has_alpha:
+def _apply(transform: "ImageCms.ImageCmsTransform", image: Image.Image) -> Image.Image:
+    if image.mode not in _WITH_ALPHA:
         return transform.apply(image)
     # LittleCMS transforms the colour bands only; alpha goes around it untouched.
     alpha = image.getchannel("A")
-    colour = transform.apply(image.convert("L" if image.mode == "LA" else "RGB"))
+    colour = transform.apply(image.convert(_WITH_ALPHA[image.mode]))
     colour.putalpha(alpha)
     return colour
 
 
 def _icc_transform(icc: bytes, mode: str) -> "ImageCms.ImageCmsTransform | None":
-    colour_mode = {"LA": "L", "RGBA": "RGB"}.get(mode, mode)
-    return _cached_transform(icc, colour_mode)
+    if not isinstance(icc, bytes) or len(icc) > MAX_ICC_PROFILE_BYTES:
+        return None
+    colour_mode = _WITH_ALPHA.get(mode, mode)
+    key = (hashlib.sha256(icc).digest(), colour_mode)
+    if key in _transforms:
+        _transforms.move_to_end(key)
+        return _transforms[key]
+    transform = _build_transform(icc, colour_mode)
+    _transforms[key] = transform
+    if len(_transforms) > _CACHED_TRANSFORMS:
+        _transforms.popitem(last=False)
+    return transform
 
 
-@lru_cache(maxsize=8)
-def _cached_transform(icc: bytes, colour_mode: str) -> "ImageCms.ImageCmsTransform | None":
-    # Photos from one camera share one profile; building a transform costs a few ms.
+def _build_transform(icc: bytes, colour_mode: str) -> "ImageCms.ImageCmsTransform | None":
     from PIL import ImageCms  # 8 ms of cold start, paid only once an image has a profile
 
     try:
-        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        source = ImageCms.ImageCmsProfile(io.BytesIO(without_float_luts(icc)))
         if _ICC_SPACES.get(source.profile.xcolor_space) != colour_mode:
             return None
         return ImageCms.buildTransform(source, _srgb(), colour_mode, "RGB")
@@ -127,6 +186,6 @@ def _cached_transform(icc: bytes, colour_mode: str) -> "ImageCms.ImageCmsTransfo
 
 @cache
 def _srgb() -> "ImageCms.ImageCmsProfile":
-    from PIL import ImageCms  # see _cached_transform
+    from PIL import ImageCms  # see _build_transform
 
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))

@@ -1,7 +1,9 @@
-"""Open an upload safely: size caps, content sniffing and Pillow's bomb checks, before any pixels.
+"""Open an upload safely: size caps, content sniffing, structure limits and Pillow's bomb checks,
+before any pixels.
 
-``open_image`` reads only the header. ``decoding`` wraps everything that touches pixel data and
-turns Pillow's many exception types for bad data into one ``Rejected``.
+``open_image`` reads only the header (and the container's framing, see ``structure``).
+``decoding`` wraps everything that touches pixel data and turns Pillow's many exception types
+for bad data into one ``Rejected``.
 """
 
 import io
@@ -22,6 +24,7 @@ from PIL import (
 )
 
 from handlers.imaging.errors import Rejected, RejectReason
+from handlers.imaging.structure import check_structure
 from handlers.imaging.types import Limits
 
 # Only these decoders ever run: EPS would shell out to Ghostscript, and every extra format is
@@ -71,6 +74,7 @@ def open_image(data: bytes, limits: Limits) -> ImageFile.ImageFile:
     claimed = sniff_format(data)
     if claimed is None:
         raise Rejected(RejectReason.UNSUPPORTED_FORMAT, "content is not JPEG, PNG, WebP or GIF")
+    check_structure(data, claimed)  # before Pillow: its header parsers are part of the cost
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("ignore")  # see decoding()
         warnings.simplefilter("always", Image.DecompressionBombWarning)
@@ -94,6 +98,19 @@ def open_image(data: bytes, limits: Limits) -> ImageFile.ImageFile:
     bomb = next((w for w in caught if issubclass(w.category, Image.DecompressionBombWarning)), None)
     if bomb is not None:
         raise Rejected(RejectReason.DECOMPRESSION_BOMB, str(bomb.message))
+    return image
+
+
+def without_decoder(image: ImageFile.ImageFile) -> Image.Image:
+    """The decoded pixels of ``image``, without what its decoder still holds.
+
+    Pillow's WebP plugin keeps libwebp's animation decoder, with the canvas and its copy for frame
+    disposal (8 bytes a pixel), for as long as the image lives. A copy of the pixels (4) lets the
+    image and its decoder go, and costs no more than the decode's own peak (which also held the
+    frame's bytes). Other formats' decoders hold nothing after ``load()``.
+    """
+    if isinstance(image, WebPImagePlugin.WebPImageFile):
+        return image.copy()
     return image
 
 

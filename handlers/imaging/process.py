@@ -1,21 +1,24 @@
 """``process_image``: the bytes of one upload in, its renditions out.
 
 One decode per image: the header is checked, a JPEG is decoded at the smallest scale that still
-covers the largest rendition, and every smaller rendition is resized from the previous, larger
-one. Each image is dropped as soon as the next smaller one exists, so the peak memory is the
-reduced decode plus the largest rendition.
+covers the largest rendition, the largest rendition is made from the decoded pixels strip by
+strip (``downscale``), and every smaller rendition is resized from the previous, larger one. Each
+image is dropped as soon as the next smaller one exists, so the peak memory is the decode plus a
+reduced copy of it plus the largest rendition (``memory`` holds the measured figure).
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PIL import Image, JpegImagePlugin
 
-from handlers.imaging.color import to_srgb
-from handlers.imaging.decode import decoding, open_image
+from handlers.imaging.color import has_transparency
+from handlers.imaging.decode import decoding, open_image, without_decoder
+from handlers.imaging.downscale import srgb_at_size
 from handlers.imaging.encode import encode
 from handlers.imaging.orientation import make_upright, read_orientation, stored_size, upright_size
 from handlers.imaging.renditions import OutputFormat, RenditionSpec
-from handlers.imaging.resize import Size, cascade, fit_within, request_draft, resize_to
+from handlers.imaging.resize import Size, cascade, fit_within, request_draft
 from handlers.imaging.types import Limits, ProcessedImage, Rendition, SourceInfo
 
 # MPO (multi-picture JPEG from some cameras) is a JPEG whose first picture is the photo.
@@ -55,6 +58,31 @@ def _decode_largest(
 
     The decoded pixels live only in this frame: they are freed on return.
     """
+    decoded = _decode(data, specs, limits)
+    with decoding(decoded.format):
+        alpha = has_transparency(decoded.pixels)
+        # Resized before turning upright: the transpose then moves the fewest pixels.
+        target = None if decoded.largest is None else stored_size(decoded.largest, decoded.orientation)
+        top = None if target is None else srgb_at_size(decoded.pixels, target, alpha)
+    width, height = upright_size(decoded.stored_size, decoded.orientation)
+    source = SourceInfo(decoded.format, width, height, alpha, len(data))
+    return source, None if top is None else make_upright(top, decoded.orientation)
+
+
+@dataclass(frozen=True)
+class _Decoded:
+    format: str
+    stored_size: Size  # as the header says, before any reduced-scale decode
+    orientation: int
+    largest: Size | None  # the largest rendition, upright
+    pixels: Image.Image  # decoded, at reduced scale if the format allows
+
+
+def _decode(data: bytes, specs: Sequence[RenditionSpec], limits: Limits) -> _Decoded:
+    """Decode ``data`` at the smallest scale that still covers the largest rendition.
+
+    The image file object, and whatever its decoder holds, is dropped on return.
+    """
     image = open_image(data, limits)
     format_name = _FORMAT_NAMES.get(image.format or "", image.format or "")
     with decoding(format_name):
@@ -63,13 +91,10 @@ def _decode_largest(
             # so load now to keep a decode error from passing as an unreadable EXIF block.
             image.load()
         orientation = read_orientation(image)
-        upright = upright_size(image.size, orientation)
+        stored = image.size
+        upright = upright_size(stored, orientation)
         largest = max((fit_within(upright, (spec.width, spec.height)) for spec in specs), default=None)
         if largest is not None:
             request_draft(image, stored_size(largest, orientation))
-        pixels = to_srgb(image)
-    source = SourceInfo(format_name, upright[0], upright[1], pixels.mode == "RGBA", len(data))
-    if largest is None:
-        return source, None
-    # Resize before turning upright: the transpose then moves the fewest pixels.
-    return source, make_upright(resize_to(pixels, stored_size(largest, orientation)), orientation)
+        image.load()
+        return _Decoded(format_name, stored, orientation, largest, without_decoder(image))

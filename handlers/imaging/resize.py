@@ -44,12 +44,21 @@ def request_draft(image: Image.Image, target: Size) -> None:
         image.draft(None, target)
 
 
+def resample_for(source: Size, size: Size) -> Image.Resampling:
+    """The filter for one step from ``source`` down to ``size``."""
+    ratio = max(source[0] / size[0], source[1] / size[1])
+    return SMALL_STEP_RESAMPLE if ratio < SMALL_STEP else RESAMPLE
+
+
+def reduce_factors(source: Size, size: Size) -> tuple[int, int]:
+    """The whole factors Pillow's resize box-reduces ``source`` by before resampling to ``size``."""
+    return (int(source[0] / size[0] / REDUCING_GAP) or 1, int(source[1] / size[1] / REDUCING_GAP) or 1)
+
+
 def resize_to(image: Image.Image, size: Size) -> Image.Image:
     if image.size == size:
         return image
-    ratio = max(image.size[0] / size[0], image.size[1] / size[1])
-    resample = SMALL_STEP_RESAMPLE if ratio < SMALL_STEP else RESAMPLE
-    return image.resize(size, resample, reducing_gap=REDUCING_GAP)
+    return image.resize(size, resample_for(image.size, size), reducing_gap=REDUCING_GAP)
 
 
 def cascade(top: Image.Image, sizes: Sequence[Size]) -> Iterator[tuple[Size, Image.Image]]:
