@@ -43,6 +43,7 @@ from components.secure_bucket import (
 )
 from components.type_tokens import component_options, type_token
 from handlers import contract
+from handlers.imaging.memory import decode_memory_mib, max_pixels_for_memory
 from handlers.imaging.renditions import DEFAULT_RENDITIONS, RenditionSpec, RenditionSpecError, parse_renditions
 
 HANDLER = "handlers.image_processor.handler"
@@ -155,6 +156,39 @@ class _RenditionsRule(Rule):
             raise Violation(self.allowed, value, detail=str(exc)) from None
 
 
+def pixels_fit_memory(
+    memory_mb: int,
+    max_pixels: int,
+    max_object_bytes: int,
+    names: tuple[str, str] = ("memory_mb", "max_object_bytes"),
+) -> Violation | None:
+    """Why a function of ``memory_mb`` cannot decode the worst upload the caps let in (None: it can).
+    ``names``: what the caller calls the memory and the upload cap (Args fields, or config keys).
+
+    The figure is the image core's own, measured (handlers/imaging/memory.py, `tasks.py bench-memory`).
+    """
+    most = max_pixels_for_memory(memory_mb, max_object_bytes)
+    if max_pixels <= most:
+        return None
+    needed = decode_memory_mib(max_pixels, max_object_bytes)
+    memory_name, bytes_name = names
+    return Violation(
+        f"at most {most} for {memory_name} {memory_mb} and {bytes_name} {max_object_bytes} "
+        f"({max_pixels} pixels need {needed} MB of function memory: raise {memory_name} or lower a cap)",
+        max_pixels,
+    )
+
+
+def _pixels_fit_memory(values: Mapping[str, Any]) -> None:
+    problem = pixels_fit_memory(
+        values.get("memory_mb", MEMORY_MB),
+        values.get("max_pixels", contract.DEFAULT_MAX_PIXELS),
+        values.get("max_object_bytes", contract.DEFAULT_MAX_OBJECT_BYTES),
+    )
+    if problem is not None:
+        raise problem
+
+
 def _remaining_fits_timeout(values: Mapping[str, Any]) -> None:
     timeout_ms = values.get("timeout_seconds", TIMEOUT_SECONDS) * 1000
     remaining = values.get("min_remaining_ms", contract.DEFAULT_MIN_REMAINING_MS)
@@ -196,6 +230,7 @@ INPUTS: Final = ArgsCheck(
     across=(
         lambda_rules.VPC_NEEDS_SECURITY_GROUPS,
         FieldCheck("min_remaining_ms", _remaining_fits_timeout),
+        FieldCheck("max_pixels", _pixels_fit_memory),
         FieldCheck("kms_key_arn", _strict_needs_key),
     ),
 )

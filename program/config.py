@@ -395,11 +395,22 @@ def parse_config(raw: Mapping[str, str], stack: str, project: str = PROJECT) -> 
     if unknown:
         raise ConfigError(unknown[0], f"is not a known key; known keys: {', '.join(_KNOWN)}")
     config = read_section(StackConfig, raw, project=project, stack=stack)
+    _refuse_undecodable(config)
     if stack in PROTECTED_STACKS:
         _refuse_unprotected(config)
     if config.compliance.enabled:
         _refuse_noncompliant(config)
     return config
+
+
+def _refuse_undecodable(config: StackConfig) -> None:
+    """The ImagePipeline's rule: the function's memory must decode the worst upload the caps let in."""
+    p = config.processing
+    problem = image_pipeline.pixels_fit_memory(
+        config.function.memory_mb, p.max_pixels, p.max_object_bytes, names=("memoryMb", "maxObjectBytes")
+    )
+    if problem is not None:
+        raise ConfigError("maxPixels", f"must be {problem.allowed}, got {p.max_pixels}")
 
 
 def _refuse_noncompliant(config: StackConfig) -> None:

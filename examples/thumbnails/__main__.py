@@ -38,6 +38,8 @@ pipeline = ImagePipeline(
         architecture="x86_64",
         renditions=[RenditionArgs(name="thumb", width=200, height=200, formats=["webp"], expiration_days=30)],
         max_object_bytes=10 * 1024 * 1024,
+        # What 512 MB decodes with 10 MiB uploads (up to 22.9 MP, handlers/imaging/memory.py).
+        max_pixels=20_000_000,
         force_destroy=True,
     ),
 )

@@ -146,6 +146,18 @@ REFUSED: dict[str, tuple[Callable[[], object], str]] = {
         "ImagePipeline 'p': min_remaining_ms must be less than the function's timeout (5000 ms): no record would "
         "ever start; got 5000 (a whole number)",
     ),
+    "a pixel cap the function's memory cannot decode": (
+        pipeline(memory_mb=256, max_pixels=50_000_000),
+        "ImagePipeline 'p': max_pixels must be at most 0 for memory_mb 256 and max_object_bytes 52428800 "
+        "(50000000 pixels need 1109 MB of function memory: raise memory_mb or lower a cap); "
+        "got 50000000 (a whole number)",
+    ),
+    "the 0.1.0 default memory with the default caps": (
+        pipeline(memory_mb=1024),
+        "ImagePipeline 'p': max_pixels must be at most 45044047 for memory_mb 1024 and max_object_bytes 52428800 "
+        "(50000000 pixels need 1109 MB of function memory: raise memory_mb or lower a cap); "
+        "got 50000000 (a whole number)",
+    ),
     "an API timeout API Gateway would not wait for": (
         api(timeout_seconds=60),
         "ImageApi 'api': timeout_seconds must be a whole number from 1 to 29; got 60 (a whole number)",
@@ -232,9 +244,9 @@ def construct(component: str, inputs: dict[str, Any]) -> Evaluation:
 
 
 def test_a_whole_number_sent_as_a_float_is_taken_as_that_number() -> None:
-    ev = construct("ImagePipeline", {"memoryMb": 512.0, "timeoutSeconds": 30.0})
+    ev = construct("ImagePipeline", {"memoryMb": 2048.0, "timeoutSeconds": 30.0})
     function = ev.one("aws:lambda/function:Function").inputs
-    assert (function["memorySize"], function["timeout"]) == (512, 30)
+    assert (function["memorySize"], function["timeout"]) == (2048, 30)
 
 
 def test_a_fraction_for_a_whole_number_is_refused_through_the_provider() -> None:

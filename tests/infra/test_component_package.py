@@ -300,9 +300,9 @@ def test_every_component_constructs_from_schema_inputs(component: str) -> None:
 
 
 def test_pipeline_built_from_schema_inputs_uses_them() -> None:
-    ev = construct("ImagePipeline", {**MINIMAL_INPUTS["ImagePipeline"], "memoryMb": 512, "architecture": "x86_64"})
+    ev = construct("ImagePipeline", {**MINIMAL_INPUTS["ImagePipeline"], "memoryMb": 2048, "architecture": "x86_64"})
     function = ev.one("aws:lambda/function:Function").inputs
-    assert (function["memorySize"], function["architectures"]) == (512, ["x86_64"])
+    assert (function["memorySize"], function["architectures"]) == (2048, ["x86_64"])
     renditions = json.loads(function["environment"]["variables"]["RENDITIONS"])
     # WebP keeps transparency: no PNG is added for transparent sources unless the rendition asks.
     assert renditions == [{"name": "thumb", "width": 64, "height": 64, "formats": ["webp"], "alpha_formats": []}]

@@ -46,7 +46,7 @@ def error_for(**overrides: str) -> ConfigError:
 
 def test_minimal_config_takes_seed_defaults() -> None:
     config = parse_config(MINIMAL, stack="dev")
-    assert (config.function.memory_mb, config.function.timeout_s) == (1024, 60)
+    assert (config.function.memory_mb, config.function.timeout_s) == (1152, 60)
     assert config.function.log_retention_days == 7
     assert config.processing.renditions == DEFAULT_RENDITIONS
     assert config.storage.ia_transition_days == 30
@@ -464,3 +464,15 @@ def test_a_dev_stack_may_run_the_api_without_sign_in() -> None:
 def test_no_stack_may_allow_any_origin() -> None:
     # The ImageApi component's rule: '*' would let any site drive a signed-in user's browser against the API.
     assert str(error_for(apiCorsOrigins='["*"]')).startswith("imagepipe:apiCorsOrigins[0] must be an exact origin")
+
+
+def test_a_pixel_cap_the_functions_memory_cannot_decode_is_refused_naming_both_keys() -> None:
+    assert str(error_for(memoryMb="256")) == (
+        "imagepipe:maxPixels must be at most 0 for memoryMb 256 and maxObjectBytes 52428800 (50000000 pixels "
+        "need 1109 MB of function memory: raise memoryMb or lower a cap), got 50000000"
+    )
+
+
+def test_a_smaller_pixel_cap_fits_a_smaller_function() -> None:
+    config = parse_config({**MINIMAL, "memoryMb": "512", "maxPixels": "14000000"}, stack="dev")
+    assert (config.function.memory_mb, config.processing.max_pixels) == (512, 14_000_000)

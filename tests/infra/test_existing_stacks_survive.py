@@ -26,6 +26,8 @@ UPDATED_IN_PLACE = {
     ("aws:dynamodb/table:Table", "serverSideEncryption"),  # UpdateTable SSESpecification
     ("aws:iam/rolePolicy:RolePolicy", "policy"),  # PutRolePolicy
     ("aws:lambda/function:Function", "vpcConfig"),  # UpdateFunctionConfiguration
+    # UpdateFunctionConfiguration: 1152 MB decodes the default caps' worst upload; 1024 did not.
+    ("aws:lambda/function:Function", "memorySize"),
     ("aws:s3/bucketPolicy:BucketPolicy", "policy"),  # PutBucketPolicy
     ("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "rules"),
     ("aws:sqs/queue:Queue", "kmsMasterKeyId"),  # SetQueueAttributes

@@ -78,7 +78,7 @@ def test_function_runs_python_312_with_json_logs(dev: Evaluation) -> None:
 
 
 def test_function_size_and_concurrency_come_from_stack_config(dev: Evaluation, prod: Evaluation) -> None:
-    assert (function(dev)["memorySize"], function(dev)["timeout"]) == (1024, 60)
+    assert (function(dev)["memorySize"], function(dev)["timeout"]) == (1152, 60)
     assert function(dev)["architectures"] == ["arm64"]
     # Dev reserves nothing: new accounts' reduced quota refuses any reservation (AWS keeps 100 unreserved).
     assert "reservedConcurrentExecutions" not in function(dev)

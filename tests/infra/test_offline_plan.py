@@ -28,7 +28,7 @@ def test_plan_groups_resources_by_component_with_review_settings(dev: Evaluation
     assert "+ ImagePipeline imagepipe-dev" in text
     assert "  + SecureBucket imagepipe-dev-uploads" in text
     assert "    + BucketVersioning imagepipe-dev-uploads-versioning" in text
-    assert "python3.12 arm64, 1024 MB, timeout 60 s" in text
+    assert "python3.12 arm64, 1152 MB, timeout 60 s" in text
     assert "rule expire-type-thumbnail [tag Type=thumbnail]: expire after 90 d" in text
 
 

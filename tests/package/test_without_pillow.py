@@ -47,6 +47,7 @@ def test_the_rendition_spec_loads_without_the_image_code(blocked_run: dict[str, 
     assert imaging == [
         "handlers.imaging",
         "handlers.imaging.errors",
+        "handlers.imaging.memory",
         "handlers.imaging.renditions",
         "handlers.imaging.types",
     ]
