@@ -39,13 +39,15 @@ def lambda_assume_role_policy() -> PolicyDocument:
 
 @dataclass(frozen=True)
 class ProcessorResources:
-    """Resolved ARNs the image processor touches."""
+    """Resolved ARNs the image processor (or the reprocessing function, which runs the same code) touches."""
 
     upload_bucket_arn: str
     processed_bucket_arn: str
     log_group_arn: str
     table_arn: str
-    failure_queue_arn: str
+    # The on-failure destination of asynchronous invokes; None for the reprocessing function, which
+    # S3 Batch Operations invokes synchronously.
+    failure_queue_arn: str | None
     kms_key_arn: str | None
     tracing: bool
     in_vpc: bool = False
@@ -55,8 +57,8 @@ def processor_policy(r: ProcessorResources) -> PolicyDocument:
     """Exactly what the handler calls, on exactly its own resources.
 
     S3 and DynamoDB grants are proven against the calls the handler makes
-    (tests/handler/test_role_grants_match_calls.py); logs, SQS, KMS and X-Ray are used by Lambda
-    on the function's behalf.
+    (tests/handler and tests/reprocess test_role_grants_match_calls.py); logs, SQS, KMS and X-Ray are
+    used by Lambda on the function's behalf.
     """
     statements: list[dict[str, Any]] = [
         {
@@ -82,6 +84,13 @@ def processor_policy(r: ProcessorResources) -> PolicyDocument:
             "Action": ["s3:PutObject", "s3:PutObjectTagging"],
             "Resource": f"{r.processed_bucket_arn}/{contract.RENDITION_PREFIX}*",
         },
+        {
+            "Sid": "RemoveRenditionsNoLongerMade",
+            "Effect": "Allow",
+            # DeleteObject without a version id: a delete marker, the bytes expire with noncurrent versions.
+            "Action": "s3:DeleteObject",
+            "Resource": f"{r.processed_bucket_arn}/{contract.RENDITION_PREFIX}*",
+        },
         write_own_logs(r.log_group_arn),
         {
             "Sid": "ImageMetadata",
@@ -90,13 +99,16 @@ def processor_policy(r: ProcessorResources) -> PolicyDocument:
             "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
             "Resource": r.table_arn,
         },
-        {
-            "Sid": "SendToFailureQueue",
-            "Effect": "Allow",
-            "Action": "sqs:SendMessage",
-            "Resource": r.failure_queue_arn,
-        },
     ]
+    if r.failure_queue_arn is not None:
+        statements.append(
+            {
+                "Sid": "SendToFailureQueue",
+                "Effect": "Allow",
+                "Action": "sqs:SendMessage",
+                "Resource": r.failure_queue_arn,
+            }
+        )
     statements += stack_grants(r.kms_key_arn, r.tracing, r.in_vpc)
     return {"Version": "2012-10-17", "Statement": statements}
 
