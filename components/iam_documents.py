@@ -231,6 +231,74 @@ def scheduler_assume_role_policy(account_id: str) -> PolicyDocument:
     }
 
 
+def batch_operations_assume_role_policy(account_id: str) -> PolicyDocument:
+    """S3 Batch Operations, for this account's jobs only.
+
+    The principal is AWS's documented one (S3 User Guide, batch-ops-iam-role-policies, "Trust policy",
+    which shows no condition at all). ``aws:SourceAccount`` keeps another account's jobs from using the
+    role (IAM User Guide, "The confused deputy problem"). No ``aws:SourceArn``: AWS does not document
+    that Batch Operations sends one when it assumes the role (a job's ARN,
+    ``arn:aws:s3:{region}:{account}:job/{id}``, Service Authorization Reference, "Amazon S3"), and a
+    condition on a key the service does not send refuses every job; the account already pins it to
+    this account's jobs.
+    """
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "batchoperations.s3.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class ReprocessJobResources:
+    """Resolved names of what a reprocessing job touches."""
+
+    bucket_arn: str
+    manifest_prefix: str
+    report_prefix: str
+    function_arn: str
+    kms_key_arn: str | None
+
+
+def reprocess_job_policy(r: ReprocessJobResources) -> PolicyDocument:
+    """Read manifests and write reports under their prefixes, invoke the reprocessing function: nothing else.
+
+    The S3 actions are the ones AWS lists for every Batch Operations job (S3 User Guide,
+    batch-ops-iam-role-policies: GetObject and GetObjectVersion on the manifest, PutObject for the
+    report); the job never touches the images itself, the function does, with its own role.
+    """
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "ReadManifests",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+            "Resource": f"{r.bucket_arn}/{r.manifest_prefix}*",
+        },
+        {
+            "Sid": "WriteReports",
+            "Effect": "Allow",
+            "Action": "s3:PutObject",
+            "Resource": f"{r.bucket_arn}/{r.report_prefix}*",
+        },
+        {
+            "Sid": "InvokeReprocessing",
+            "Effect": "Allow",
+            "Action": "lambda:InvokeFunction",
+            "Resource": r.function_arn,
+        },
+    ]
+    if r.kms_key_arn is not None:
+        # The bucket's default key (compliance mode): S3 decrypts a manifest and encrypts a report with it.
+        statements.append(use_data_key(r.kms_key_arn, "kms:Decrypt", "kms:GenerateDataKey"))
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
 def invoke_function_policy(function_arn: str) -> PolicyDocument:
     return {
         "Version": "2012-10-17",

@@ -29,6 +29,7 @@ from handlers.telemetry.events import (
     FIELD_RESULT_CODE,
     FIELD_TASK_ID,
     FIELD_VERSION_ID,
+    OUTCOME_RENDERED,
     Level,
     LogEvent,
 )
@@ -36,8 +37,7 @@ from handlers.telemetry.logger import log_event
 
 _logger = logging.getLogger(__name__)
 
-# Outcome names in reprocess.task lines (FIELD_OUTCOME) besides the skip reasons.
-RENDERED = "rendered"
+# Outcome names in reprocess.task lines (FIELD_OUTCOME) besides OUTCOME_RENDERED and the skip reasons.
 REJECTED = "rejected"
 FAILED = "failed"
 MALFORMED = "malformed_task"
@@ -72,7 +72,7 @@ def result_of(task_id: str, outcome: Outcome, fingerprint: str) -> tuple[TaskRes
             text += f", removed {outcome.removed} no longer made"
         if outcome.not_removed:
             text += f", {outcome.not_removed} no longer made could not be removed (see the function's log)"
-        return TaskResult(task_id, ResultCode.SUCCEEDED, text), RENDERED
+        return TaskResult(task_id, ResultCode.SUCCEEDED, text), OUTCOME_RENDERED
     if isinstance(outcome, Unchanged):
         code = ResultCode.PERMANENT_FAILURE if outcome.reason in _GONE else ResultCode.SUCCEEDED
         text = outcome.reason.value + (f": {outcome.detail}" if outcome.detail else "")

@@ -71,7 +71,8 @@ FIELD_RENDITIONS_REMOVED: Final = "renditions_removed"  # no longer configured, 
 FIELD_JOB_ID: Final = "job_id"
 FIELD_TASK_ID: Final = "task_id"
 FIELD_RESULT_CODE: Final = "result_code"  # Succeeded, TemporaryFailure or PermanentFailure
-FIELD_OUTCOME: Final = "outcome"  # rendered, or the reason nothing was rendered
+FIELD_OUTCOME: Final = "outcome"  # OUTCOME_RENDERED, or why nothing was rendered (a skip reason, ...)
+OUTCOME_RENDERED: Final = "rendered"
 FIELD_JOB_ARGUMENTS: Final = "job_arguments"  # the job's userArguments
 
 # Fields the image API function adds.
