@@ -51,6 +51,9 @@ class ProcessorResources:
     kms_key_arn: str | None
     tracing: bool
     in_vpc: bool = False
+    # Reads only the version a request names (a Batch Operations manifest names one on every line); an S3
+    # event from an unversioned bucket names none, and the processor then reads the current object.
+    named_versions_only: bool = False
 
 
 def processor_policy(r: ProcessorResources) -> PolicyDocument:
@@ -65,7 +68,7 @@ def processor_policy(r: ProcessorResources) -> PolicyDocument:
             "Sid": "ReadUploads",
             "Effect": "Allow",
             # GetObjectVersion: the handler reads the version named in the event.
-            "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+            "Action": ["s3:GetObjectVersion"] if r.named_versions_only else ["s3:GetObject", "s3:GetObjectVersion"],
             "Resource": f"{r.upload_bucket_arn}/{contract.UPLOAD_PREFIX}*",
         },
         {

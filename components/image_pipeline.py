@@ -482,7 +482,7 @@ class ImagePipeline(pulumi.ComponentResource):
     def _policy(
         self, failure_queue_arn: pulumi.Output[str] | None
     ) -> Callable[[pulumi.Output[str]], pulumi.Output[str]]:
-        """The processor's policy (the reprocessing function's: the same, without a failure queue)."""
+        """The processor's policy; the reprocessing function's lacks the failure queue and reads named versions only."""
         tracing = self._args.get("tracing", False)
 
         def policy(log_group_arn: pulumi.Output[str]) -> pulumi.Output[str]:
@@ -505,6 +505,7 @@ class ImagePipeline(pulumi.ComponentResource):
                             kms_key_arn=arns[5],
                             tracing=tracing,
                             in_vpc=in_vpc(self._args),
+                            named_versions_only=failure_queue_arn is None,
                         )
                     )
                 )
