@@ -8,6 +8,8 @@
     python3 tasks.py bench       rendition benchmark against a naive baseline
     python3 tasks.py bench-api   the image API's cold import and warm request latency
     python3 tasks.py layer       build (or reuse) the Pillow Lambda layer zips
+    python3 tasks.py reprocess STACK [--dry-run] [--stale-only] [--user ID] [--yes]
+                                 re-render a stack's stored images with S3 Batch Operations
 
 Each command first makes sure ``.venv`` exists and holds requirements-dev.txt (re-installed
 only when a requirements file changes), then runs inside it.
@@ -91,6 +93,7 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "bench": cmd_module("benchmarks.renditions"),
     "bench-api": cmd_module("benchmarks.api"),
     "layer": cmd_module("layers.build"),
+    "reprocess": cmd_module("reprocess.command"),
 }
 
 
