@@ -1,9 +1,10 @@
 """Which originals a job re-renders: the version each metadata item records, read page by page.
 
 Every item names the latest version of its upload the pipeline has seen (``source_version_id``);
-that version is what a job re-renders. ``--stale-only`` keeps the items not completed with the
-stack's fingerprint: completed ones with another (or none), and failed ones. Rejected uploads are
-left out of it (a rejection is about the file, not the renditions), but a full run includes them.
+that version is what a job re-renders. A full run takes every item: the function answers an image
+already rendered with the stack's fingerprint in one read, without writing. ``--stale-only`` keeps
+the items not completed with that fingerprint: completed ones with another (or none), and failed
+ones; rejected uploads are left out of it (a rejection is about the file, not the renditions).
 ``--user`` reads only that user's items, through the user index, instead of scanning the table.
 """
 
@@ -45,7 +46,7 @@ class Selection:
     items: int
     """Items read."""
     current: int
-    """Completed with the stack's fingerprint: left out."""
+    """Completed with the stack's fingerprint (in a full run's manifest, left out of a stale-only one)."""
     left_out: dict[str, int] = field(default_factory=dict)
     """Other items left out, by why."""
 
@@ -69,7 +70,6 @@ def select(
         stored = item.get(ATTR_FINGERPRINT)
         if status == ImageStatus.COMPLETED and stored == fingerprint:
             current += 1
-            continue
         why = _left_out(item, status, stored, fingerprint, stale_only)
         if why is not None:
             left_out[why] = left_out.get(why, 0) + 1

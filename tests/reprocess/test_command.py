@@ -123,7 +123,7 @@ def test_a_job_is_created_for_the_manifest_it_wrote(
     assert code == 0
     (key,) = manifests(aws)
     body = aws.s3.get_object(Bucket=REPROCESS_BUCKET, Key=key)["Body"].read().decode()
-    expected = select(aws.dynamodb, TABLE, fingerprint=fingerprint).originals
+    expected = select(aws.dynamodb, TABLE, fingerprint=fingerprint, stale_only=True).originals
     assert body == manifest_csv(expected)
     assert [line.split(",")[1] for line in body.splitlines()] == [
         "uploads/user-42/a.jpg",
@@ -131,7 +131,7 @@ def test_a_job_is_created_for_the_manifest_it_wrote(
         "uploads/user-42/c%20d%2Be.jpg",
     ]
     printed = capsys.readouterr().out
-    assert "  4 items read, 1 already current\n  3 images to re-render\n" in printed
+    assert "  4 items read, 1 already current\n  1 left out: completed\n  3 images to re-render\n" in printed
     assert f"manifest s3://{REPROCESS_BUCKET}/{key} (3 lines)\n" in printed
     assert "job job-7 created (priority 10; a retry of this command returns the same job)\n" in printed
     s3control.assert_no_pending_responses()
