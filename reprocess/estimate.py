@@ -1,9 +1,12 @@
 """``--dry-run``'s estimate of a job's duration and cost: a PLACEHOLDER until ``costs/`` exists.
 
-TODO(costs/): the cost model (issue 16, points 6-7) is another engineer's, in ``costs/``. When it lands,
-``estimate`` below becomes a call to it and everything under "placeholder" goes; the command only uses
-``estimate(images, concurrency, memory_mb, architecture) -> Estimate``, the interface ``costs/`` is asked
-to provide. Until then the figures are deliberately crude and say so where they are printed:
+TODO(costs/): the cost model (issue 16, points 6-7) is another engineer's, in ``costs/``, not on this
+branch yet. When it is merged, ``estimate`` below becomes a call to it (on main:
+``costs.reprocess_plan.reprocess_plan(stack_profile(stack), images, load_prices(), concurrency=...,
+current_share=..., one_user=...)``, whose ``seconds`` and ``estimate.total_usd`` fill ``Estimate`` and whose
+``describe()`` can be printed as it is) and everything under "placeholder" goes. The command only uses
+``estimate(images, concurrency, memory_mb, architecture) -> Estimate``. Until then the figures are
+deliberately crude and say so where they are printed:
 
 - duration: images x PLACEHOLDER_SECONDS_PER_IMAGE / concurrency (one invocation per image, Batch
   Operations' own rate and cold starts ignored);
