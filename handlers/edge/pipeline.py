@@ -281,9 +281,15 @@ class Pipeline:
 
         # Only now, with every rendition stored, may the item say completed.
         item = attempt.item(ImageStatus.COMPLETED, renditions=tuple(stored), fingerprint=settings.fingerprint)
-        written = self._table.record(
-            item, WriteRule.MOVES_FORWARD if delivery is Delivery.EVENT else WriteRule.REFRESHES
-        )
+        try:
+            written = self._table.record(
+                item, WriteRule.MOVES_FORWARD if delivery is Delivery.EVENT else WriteRule.REFRESHES
+            )
+        except ItemGone:
+            # The image was deleted while it was being reprocessed: leave none of it behind.
+            for rendition in stored:
+                self._remove(attempt, rendition)
+            raise
         if isinstance(written, Recorded):
             return self._skip(attempt, _blocked(written, r.sequencer, delivery))
         # Only now, with the new set stored and the item naming it, may the old set go.

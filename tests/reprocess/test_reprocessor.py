@@ -30,7 +30,7 @@ from handlers.telemetry.events import (
 )
 from tests.conftest import LogLines
 from tests.handler import images
-from tests.handler.deployment import UPLOAD_BUCKET, USER, Deployment, Upload
+from tests.handler.deployment import PROCESSED_BUCKET, TABLE, UPLOAD_BUCKET, USER, Deployment, Upload
 from tests.handler.failures import fail_call
 from tests.reprocess.batch import JOB_ID, TASK_ID, invoke, result, task
 
@@ -266,6 +266,30 @@ def test_a_new_version_recorded_while_the_task_runs_wins(
     item = aws.item(rendered.key)
     assert item is not None and item["source_version_id"] == newer.version_id
     assert {r["key"] for r in item["renditions"]} <= aws.rendition_keys()
+
+
+def test_an_image_deleted_while_its_task_runs_leaves_no_rendition_behind(
+    aws: Deployment, changed: Upload, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the image deleted (DELETE /images/{id}: its renditions, then its item) after the task read the
+    # original and before it wrote the item
+    rendered = changed
+    dynamodb = aws_clients().dynamodb
+    real_put = dynamodb.put_item
+
+    def put_after_the_delete(**request: Any) -> Any:
+        for key in aws.rendition_keys():
+            aws.s3.delete_object(Bucket=PROCESSED_BUCKET, Key=key)
+        aws.dynamodb.delete_item(TableName=TABLE, Key={"image_id": {"S": rendered.image_id}})
+        return real_put(**request)
+
+    monkeypatch.setattr(dynamodb, "put_item", put_after_the_delete)
+    # WHEN the task writes
+    code, text = result(invoke(task(rendered)))
+    # THEN it failed for good, and the renditions it had stored are gone again
+    assert code == "PermanentFailure" and text.startswith("not_recorded: the metadata item")
+    assert aws.rendition_keys() == set()
+    assert aws.items() == []
 
 
 def test_a_job_created_with_schema_1_is_refused_task_by_task(aws: Deployment, rendered: Upload) -> None:
