@@ -287,8 +287,8 @@ class Pipeline:
             )
         except ItemGone:
             # The image was deleted while it was being reprocessed: leave none of it behind.
-            for rendition in stored:
-                self._remove(attempt, rendition)
+            for just_stored in stored:
+                self._remove(attempt, just_stored)
             raise
         if isinstance(written, Recorded):
             return self._skip(attempt, _blocked(written, r.sequencer, delivery))
