@@ -1,5 +1,7 @@
 """The imagepipe Pulumi program: config, compliance, pipeline, API, alerting, monitoring, exports."""
 
+from dataclasses import asdict
+
 import pulumi
 
 from components.compliance.access_roles import AccessRoles
@@ -26,6 +28,8 @@ from program.stack_args import (
     pipeline_args,
 )
 from program.wiring import cleaning, serving, watching
+from reprocess.outputs import OUTPUT_NAME as REPROCESS_OUTPUT
+from reprocess.outputs import ReprocessOutputs
 
 config = load_config()
 names = naming(config)
@@ -60,3 +64,31 @@ pulumi.export("user_pool_id", api.user_pool_id)
 pulumi.export("user_pool_client_id", api.user_pool_client_id)
 for tier in Tier:
     pulumi.export(f"{tier.value.replace('-', '_')}_topic_arn", alerting.topics[tier].arn)
+# What `python3 tasks.py reprocess STACK` reads (reprocess/outputs.py names every field once).
+pulumi.export(
+    REPROCESS_OUTPUT,
+    pulumi.Output.all(
+        pipeline.reprocess_function_arn,
+        pipeline.reprocess_job_role_arn,
+        pipeline.reprocess_bucket_name,
+        pipeline.reprocess_manifest_prefix,
+        pipeline.reprocess_report_prefix,
+        pipeline.rendering_fingerprint,
+        pipeline.table_name,
+    ).apply(
+        lambda v: asdict(
+            ReprocessOutputs(
+                function_arn=v[0],
+                job_role_arn=v[1],
+                bucket=v[2],
+                manifest_prefix=v[3],
+                report_prefix=v[4],
+                fingerprint=v[5],
+                table=v[6],
+                concurrency=config.function.reprocess_concurrency,
+                memory_mb=config.function.memory_mb,
+                architecture=config.function.architecture,
+            )
+        )
+    ),
+)

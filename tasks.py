@@ -11,6 +11,8 @@
     python3 tasks.py bench-hostile  what each crafted attack file costs Pillow alone and the image core
     python3 tasks.py layer       build (or reuse) the Pillow Lambda layer zips
     python3 tasks.py cost [dev|prod]   what a million uploads and reprocessed images cost, and how fast
+    python3 tasks.py reprocess STACK [--dry-run] [--stale-only] [--user ID] [--yes]
+                                 re-render a stack's stored images with S3 Batch Operations
 
 Each command first makes sure ``.venv`` exists and holds requirements-dev.txt (re-installed
 only when a requirements file changes), then runs inside it.
@@ -97,6 +99,7 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "bench-hostile": cmd_module("benchmarks.hostile"),
     "layer": cmd_module("layers.build"),
     "cost": cmd_module("costs.cli"),
+    "reprocess": cmd_module("reprocess.command"),
 }
 
 

@@ -39,31 +39,36 @@ def lambda_assume_role_policy() -> PolicyDocument:
 
 @dataclass(frozen=True)
 class ProcessorResources:
-    """Resolved ARNs the image processor touches."""
+    """Resolved ARNs the image processor (or the reprocessing function, which runs the same code) touches."""
 
     upload_bucket_arn: str
     processed_bucket_arn: str
     log_group_arn: str
     table_arn: str
-    failure_queue_arn: str
+    # The on-failure destination of asynchronous invokes; None for the reprocessing function, which
+    # S3 Batch Operations invokes synchronously.
+    failure_queue_arn: str | None
     kms_key_arn: str | None
     tracing: bool
     in_vpc: bool = False
+    # Reads only the version a request names (a Batch Operations manifest names one on every line); an S3
+    # event from an unversioned bucket names none, and the processor then reads the current object.
+    named_versions_only: bool = False
 
 
 def processor_policy(r: ProcessorResources) -> PolicyDocument:
     """Exactly what the handler calls, on exactly its own resources.
 
     S3 and DynamoDB grants are proven against the calls the handler makes
-    (tests/handler/test_role_grants_match_calls.py); logs, SQS, KMS and X-Ray are used by Lambda
-    on the function's behalf.
+    (tests/handler and tests/reprocess test_role_grants_match_calls.py); logs, SQS, KMS and X-Ray are
+    used by Lambda on the function's behalf.
     """
     statements: list[dict[str, Any]] = [
         {
             "Sid": "ReadUploads",
             "Effect": "Allow",
             # GetObjectVersion: the handler reads the version named in the event.
-            "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+            "Action": ["s3:GetObjectVersion"] if r.named_versions_only else ["s3:GetObject", "s3:GetObjectVersion"],
             "Resource": f"{r.upload_bucket_arn}/{contract.UPLOAD_PREFIX}*",
         },
         {
@@ -82,6 +87,13 @@ def processor_policy(r: ProcessorResources) -> PolicyDocument:
             "Action": ["s3:PutObject", "s3:PutObjectTagging"],
             "Resource": f"{r.processed_bucket_arn}/{contract.RENDITION_PREFIX}*",
         },
+        {
+            "Sid": "RemoveRenditionsNoLongerMade",
+            "Effect": "Allow",
+            # DeleteObject without a version id: a delete marker, the bytes expire with noncurrent versions.
+            "Action": "s3:DeleteObject",
+            "Resource": f"{r.processed_bucket_arn}/{contract.RENDITION_PREFIX}*",
+        },
         write_own_logs(r.log_group_arn),
         {
             "Sid": "ImageMetadata",
@@ -90,13 +102,16 @@ def processor_policy(r: ProcessorResources) -> PolicyDocument:
             "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
             "Resource": r.table_arn,
         },
-        {
-            "Sid": "SendToFailureQueue",
-            "Effect": "Allow",
-            "Action": "sqs:SendMessage",
-            "Resource": r.failure_queue_arn,
-        },
     ]
+    if r.failure_queue_arn is not None:
+        statements.append(
+            {
+                "Sid": "SendToFailureQueue",
+                "Effect": "Allow",
+                "Action": "sqs:SendMessage",
+                "Resource": r.failure_queue_arn,
+            }
+        )
     statements += stack_grants(r.kms_key_arn, r.tracing, r.in_vpc)
     return {"Version": "2012-10-17", "Statement": statements}
 
@@ -217,6 +232,74 @@ def scheduler_assume_role_policy(account_id: str) -> PolicyDocument:
             }
         ],
     }
+
+
+def batch_operations_assume_role_policy(account_id: str) -> PolicyDocument:
+    """S3 Batch Operations, for this account's jobs only.
+
+    The principal is AWS's documented one (S3 User Guide, batch-ops-iam-role-policies, "Trust policy",
+    which shows no condition at all). ``aws:SourceAccount`` keeps another account's jobs from using the
+    role (IAM User Guide, "The confused deputy problem"). No ``aws:SourceArn``: AWS does not document
+    that Batch Operations sends one when it assumes the role (a job's ARN,
+    ``arn:aws:s3:{region}:{account}:job/{id}``, Service Authorization Reference, "Amazon S3"), and a
+    condition on a key the service does not send refuses every job; the account already pins it to
+    this account's jobs.
+    """
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "batchoperations.s3.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class ReprocessJobResources:
+    """Resolved names of what a reprocessing job touches."""
+
+    bucket_arn: str
+    manifest_prefix: str
+    report_prefix: str
+    function_arn: str
+    kms_key_arn: str | None
+
+
+def reprocess_job_policy(r: ReprocessJobResources) -> PolicyDocument:
+    """Read manifests and write reports under their prefixes, invoke the reprocessing function: nothing else.
+
+    The S3 actions are the ones AWS lists for every Batch Operations job (S3 User Guide,
+    batch-ops-iam-role-policies: GetObject and GetObjectVersion on the manifest, PutObject for the
+    report); the job never touches the images itself, the function does, with its own role.
+    """
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "ReadManifests",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+            "Resource": f"{r.bucket_arn}/{r.manifest_prefix}*",
+        },
+        {
+            "Sid": "WriteReports",
+            "Effect": "Allow",
+            "Action": "s3:PutObject",
+            "Resource": f"{r.bucket_arn}/{r.report_prefix}*",
+        },
+        {
+            "Sid": "InvokeReprocessing",
+            "Effect": "Allow",
+            "Action": "lambda:InvokeFunction",
+            "Resource": r.function_arn,
+        },
+    ]
+    if r.kms_key_arn is not None:
+        # The bucket's default key (compliance mode): S3 decrypts a manifest and encrypts a report with it.
+        statements.append(use_data_key(r.kms_key_arn, "kms:Decrypt", "kms:GenerateDataKey"))
+    return {"Version": "2012-10-17", "Statement": statements}
 
 
 def invoke_function_policy(function_arn: str) -> PolicyDocument:

@@ -1,7 +1,7 @@
 """ImagePipeline: upload bucket -> Lambda (Pillow layer) -> processed bucket + metadata table."""
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final, NotRequired, TypedDict
 
@@ -19,7 +19,13 @@ from components.function_defaults import (
     TIMEOUT_SECONDS,
     UNRESERVED,
 )
-from components.iam_documents import ProcessorResources, processor_policy
+from components.iam_documents import (
+    ProcessorResources,
+    ReprocessJobResources,
+    batch_operations_assume_role_policy,
+    processor_policy,
+    reprocess_job_policy,
+)
 from components.inputs import ArgsCheck, FieldCheck, Rule, Violation, aws_values, whole
 from components.lambda_code import pillow_layer_archive
 from components.lambda_environment import processor_environment
@@ -43,6 +49,7 @@ from components.secure_bucket import (
 )
 from components.type_tokens import component_options, type_token
 from handlers import contract
+from handlers.imaging.fingerprint import rendering_fingerprint
 from handlers.imaging.memory import decode_memory_mib, max_pixels_for_memory
 from handlers.imaging.renditions import DEFAULT_RENDITIONS, RenditionSpec, RenditionSpecError, parse_renditions
 
@@ -53,6 +60,12 @@ FAILURE_QUEUE_RETENTION_S = 14 * 24 * 3600
 
 # `{prefix}-image-processor`: the function, and its log group, role and policy after it.
 FUNCTION_STEM: Final = "image-processor"
+# `{prefix}-image-reprocess`: the function S3 Batch Operations invokes (same code, layer and environment).
+REPROCESS_STEM: Final = "image-reprocess"
+# `{prefix}-reprocess-job-role-*`: the role S3 Batch Operations assumes for a reprocessing job.
+REPROCESS_JOB_STEM: Final = "reprocess-job"
+# Manifests and completion reports are kept this long (a job's report is read in days, not months).
+REPROCESS_FILES_EXPIRATION_DAYS: Final = 30
 
 
 class RenditionArgs(TypedDict):
@@ -129,6 +142,11 @@ class ImagePipelineArgs(TypedDict):
     """A Pillow layer of your own (its Pillow must match layers/pillow/requirements.txt); then none is built."""
     layer_cache_dir: NotRequired[str]
     """Where the Pillow layer is built and cached; default $IMAGEPIPE_LAYER_CACHE, else the user's cache folder."""
+    reprocess_concurrency: NotRequired[int]
+    """Reserved concurrency of the reprocessing function (S3 Batch Operations jobs): caps how hard a job drives
+    S3, DynamoDB and the account's concurrency; -1 (the default) leaves it unreserved."""
+    reprocess_files_expiration_days: NotRequired[int]
+    """Days before reprocessing manifests and completion reports expire; default 30."""
 
 
 # Default of ImagePipelineArgs.thumbnail_expiration_days (seed 000).
@@ -140,6 +158,10 @@ MAX_PREFIX: Final = max_prefix(
     LongestName(f"-{FUNCTION_STEM}-role", 64, autonamed=True),
     LongestName(f"-{FUNCTION_STEM}", 64),
     LongestName("-processed", 63, autonamed=True),
+    LongestName(f"-{REPROCESS_STEM}-role", 64, autonamed=True),
+    LongestName(f"-{REPROCESS_STEM}", 64),
+    LongestName(f"-{REPROCESS_JOB_STEM}-role", 64, autonamed=True),
+    LongestName("-reprocess", 63, autonamed=True),
 )
 
 
@@ -226,6 +248,8 @@ INPUTS: Final = ArgsCheck(
         "subnet_ids": aws_values.subnet_ids,
         "security_group_ids": aws_values.security_group_ids,
         "layer_arn": aws_values.layer_version_arn,
+        "reprocess_concurrency": lambda_rules.reserved_concurrency,
+        "reprocess_files_expiration_days": whole(1),
     },
     across=(
         lambda_rules.VPC_NEEDS_SECURITY_GROUPS,
@@ -304,6 +328,24 @@ class ImagePipeline(pulumi.ComponentResource):
     """ARN of the failure queue."""
     failure_queue_url: pulumi.Output[str]
     """URL of the failure queue."""
+    rendering_fingerprint: pulumi.Output[str]
+    """What the functions make of each upload (the renditions and the image core's version), as items record it."""
+    reprocess_function_name: pulumi.Output[str]
+    """The function S3 Batch Operations invokes to re-render stored images (same code, layer and settings)."""
+    reprocess_function_arn: pulumi.Output[str]
+    """ARN of the reprocessing function: a job's LambdaInvoke FunctionArn."""
+    reprocess_log_group_name: pulumi.Output[str]
+    """The reprocessing function's log group (one reprocess.task line per task)."""
+    reprocess_job_role_arn: pulumi.Output[str]
+    """The role a reprocessing job runs as (CreateJob's RoleArn)."""
+    reprocess_bucket_name: pulumi.Output[str]
+    """Where reprocessing manifests and completion reports live."""
+    reprocess_bucket_arn: pulumi.Output[str]
+    """ARN of that bucket."""
+    reprocess_manifest_prefix: pulumi.Output[str]
+    """Manifests go under this prefix of the reprocessing bucket."""
+    reprocess_report_prefix: pulumi.Output[str]
+    """Completion reports go under this prefix of the reprocessing bucket."""
 
     def __init__(self, name: str, args: ImagePipelineArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         args = INPUTS.check("ImagePipeline", name, args)
@@ -325,11 +367,26 @@ class ImagePipeline(pulumi.ComponentResource):
         self.table = self._metadata_table(child)
         self.failure_queue = self._failure_queue(child)
         self.layer_arn = self._pillow_layer(child)
-        processor = lambda_function(self._function_settings(self.layer_arn), self._policy, child)
+        processor = lambda_function(
+            self._function_settings(FUNCTION_STEM, HANDLER, args.get("reserved_concurrency", UNRESERVED)),
+            self._policy(self.failure_queue.arn),
+            child,
+        )
         self.log_group, self.function, self.role = processor.log_group, processor.function, processor.role
         self._async_invoke_config(child)
         permission = self._s3_invoke_permission(account_id, child)
         self._upload_notification(pulumi.ResourceOptions(parent=self, depends_on=[permission]))
+        # Reprocessing on S3 Batch Operations: a function of its own (its load and failures never reach the
+        # processor's alarms, its concurrency is capped apart), a bucket for manifests and reports, a job role.
+        self.reprocess_bucket = self._reprocess_bucket(child)
+        self.reprocess = lambda_function(
+            self._function_settings(
+                REPROCESS_STEM, contract.REPROCESS_HANDLER, args.get("reprocess_concurrency", UNRESERVED)
+            ),
+            self._policy(None),
+            child,
+        )
+        self.reprocess_job_role = self._reprocess_job_role(account_id, child)
 
         self.upload_bucket_name = self.upload_bucket.name
         self.upload_bucket_arn = self.upload_bucket.arn
@@ -346,6 +403,15 @@ class ImagePipeline(pulumi.ComponentResource):
         self.failure_queue_name = self.failure_queue.name
         self.failure_queue_arn = self.failure_queue.arn
         self.failure_queue_url = self.failure_queue.url
+        self.rendering_fingerprint = pulumi.Output.from_input(rendering_fingerprint(rendition_specs(args)))
+        self.reprocess_function_name = self.reprocess.function.name
+        self.reprocess_function_arn = self.reprocess.function.arn
+        self.reprocess_log_group_name = self.reprocess.log_group.name
+        self.reprocess_job_role_arn = self.reprocess_job_role.arn
+        self.reprocess_bucket_name = self.reprocess_bucket.name
+        self.reprocess_bucket_arn = self.reprocess_bucket.arn
+        self.reprocess_manifest_prefix = pulumi.Output.from_input(contract.REPROCESS_MANIFEST_PREFIX)
+        self.reprocess_report_prefix = pulumi.Output.from_input(contract.REPROCESS_REPORT_PREFIX)
         self.register_outputs(
             {
                 "upload_bucket_name": self.upload_bucket_name,
@@ -364,6 +430,15 @@ class ImagePipeline(pulumi.ComponentResource):
                 "failure_queue_name": self.failure_queue_name,
                 "failure_queue_arn": self.failure_queue_arn,
                 "failure_queue_url": self.failure_queue_url,
+                "rendering_fingerprint": self.rendering_fingerprint,
+                "reprocess_function_name": self.reprocess_function_name,
+                "reprocess_function_arn": self.reprocess_function_arn,
+                "reprocess_log_group_name": self.reprocess_log_group_name,
+                "reprocess_job_role_arn": self.reprocess_job_role_arn,
+                "reprocess_bucket_name": self.reprocess_bucket_name,
+                "reprocess_bucket_arn": self.reprocess_bucket_arn,
+                "reprocess_manifest_prefix": self.reprocess_manifest_prefix,
+                "reprocess_report_prefix": self.reprocess_report_prefix,
             }
         )
 
@@ -439,31 +514,88 @@ class ImagePipeline(pulumi.ComponentResource):
             opts=opts,
         )
 
-    def _policy(self, log_group_arn: pulumi.Output[str]) -> pulumi.Output[str]:
+    def _policy(
+        self, failure_queue_arn: pulumi.Output[str] | None
+    ) -> Callable[[pulumi.Output[str]], pulumi.Output[str]]:
+        """The processor's policy; the reprocessing function's lacks the failure queue and reads named versions only."""
         tracing = self._args.get("tracing", False)
-        return pulumi.Output.all(
-            self.upload_bucket.arn,
-            self.processed_bucket.arn,
-            log_group_arn,
-            self.table.arn,
-            self.failure_queue.arn,
-            self._kms,
-        ).apply(
-            lambda arns: json.dumps(
-                processor_policy(
-                    ProcessorResources(
-                        upload_bucket_arn=arns[0],
-                        processed_bucket_arn=arns[1],
-                        log_group_arn=arns[2],
-                        table_arn=arns[3],
-                        failure_queue_arn=arns[4],
-                        kms_key_arn=arns[5],
-                        tracing=tracing,
-                        in_vpc=in_vpc(self._args),
+
+        def policy(log_group_arn: pulumi.Output[str]) -> pulumi.Output[str]:
+            return pulumi.Output.all(
+                self.upload_bucket.arn,
+                self.processed_bucket.arn,
+                log_group_arn,
+                self.table.arn,
+                failure_queue_arn,
+                self._kms,
+            ).apply(
+                lambda arns: json.dumps(
+                    processor_policy(
+                        ProcessorResources(
+                            upload_bucket_arn=arns[0],
+                            processed_bucket_arn=arns[1],
+                            log_group_arn=arns[2],
+                            table_arn=arns[3],
+                            failure_queue_arn=arns[4],
+                            kms_key_arn=arns[5],
+                            tracing=tracing,
+                            in_vpc=in_vpc(self._args),
+                            named_versions_only=failure_queue_arn is None,
+                        )
+                    )
+                )
+            )
+
+        return policy
+
+    def _reprocess_bucket(self, opts: pulumi.ResourceOptions) -> SecureBucket:
+        """Manifests and completion reports: a small bucket of its own, each file expiring after some days.
+
+        Its own, not a prefix of the upload or processed bucket: its lifecycle expires everything, the job
+        role's grants stop at its two prefixes, and no user data shares it. It gets the stack's key as its
+        default encryption (compliance mode: the data key), but not the strict policy's "deny any other
+        encryption": Batch Operations writes its completion reports with SSE-S3 ("Completion reports are
+        always encrypted with Amazon S3 managed keys (SSE-S3)", S3 User Guide, batch-ops-examples-reports),
+        which that statement would refuse.
+        """
+        a = self._args
+        bucket_args = SecureBucketArgs(
+            tags=self._tags,
+            force_destroy=a.get("force_destroy", False),
+            ia_transition_days=0,  # short-lived files: never worth a transition
+            expiration_days=a.get("reprocess_files_expiration_days", REPROCESS_FILES_EXPIRATION_DAYS),
+            noncurrent_expiration_days=a.get("noncurrent_expiration_days", NONCURRENT_EXPIRATION_DAYS),
+            abort_multipart_days=a.get("abort_multipart_days", ABORT_MULTIPART_DAYS),
+        )
+        if self._kms is not None:
+            bucket_args["kms_key_arn"] = self._kms
+        return SecureBucket(self._child_name("reprocess"), bucket_args, opts=opts)
+
+    def _reprocess_job_role(self, account_id: pulumi.Output[str], opts: pulumi.ResourceOptions) -> aws.iam.Role:
+        name = self._child_name(REPROCESS_JOB_STEM)
+        role = aws.iam.Role(
+            f"{name}-role",
+            assume_role_policy=account_id.apply(
+                lambda account: json.dumps(batch_operations_assume_role_policy(account))
+            ),
+            tags=self._tags,
+            opts=opts,
+        )
+        policy = pulumi.Output.all(self.reprocess_bucket.arn, self.reprocess.function.arn, self._kms).apply(
+            lambda v: json.dumps(
+                reprocess_job_policy(
+                    ReprocessJobResources(
+                        bucket_arn=v[0],
+                        manifest_prefix=contract.REPROCESS_MANIFEST_PREFIX,
+                        report_prefix=contract.REPROCESS_REPORT_PREFIX,
+                        function_arn=v[1],
+                        kms_key_arn=v[2],
                     )
                 )
             )
         )
+        aws.iam.RolePolicy(f"{name}-policy", role=role.id, policy=policy, opts=opts)
+        return role
 
     def _pillow_layer(self, opts: pulumi.ResourceOptions) -> pulumi.Output[str]:
         """The layer's version ARN: the one given, or one built (or reused from the cache) and published."""
@@ -483,12 +615,13 @@ class ImagePipeline(pulumi.ComponentResource):
         )
         return layer.arn
 
-    def _function_settings(self, layer_arn: pulumi.Output[str]) -> FunctionSettings:
+    def _function_settings(self, stem: str, handler: str, reserved_concurrency: int) -> FunctionSettings:
+        """The image processor's settings, or the reprocessing function's: the same but for these three."""
         a = self._args
         return FunctionSettings(
             prefix=self._name_prefix,
-            stem=FUNCTION_STEM,
-            handler=HANDLER,
+            stem=stem,
+            handler=handler,
             memory_mb=a.get("memory_mb", MEMORY_MB),
             timeout_s=a.get("timeout_seconds", TIMEOUT_SECONDS),
             architecture=self._architecture,
@@ -500,8 +633,8 @@ class ImagePipeline(pulumi.ComponentResource):
             log_kms_key_arn=self._log_kms,
             tracing=a.get("tracing", False),
             vpc=vpc_config(a),
-            layers=[layer_arn],
-            reserved_concurrency=reserved_or_none(a.get("reserved_concurrency", UNRESERVED)),
+            layers=[self.layer_arn],
+            reserved_concurrency=reserved_or_none(reserved_concurrency),
         )
 
     def _async_invoke_config(self, opts: pulumi.ResourceOptions) -> aws.lambda_.FunctionEventInvokeConfig:

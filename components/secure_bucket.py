@@ -53,6 +53,9 @@ class SecureBucketArgs(TypedDict):
     """Delete noncurrent versions after this many days; default 30."""
     abort_multipart_days: NotRequired[int]
     """Abort incomplete multipart uploads after this many days; default 7."""
+    expiration_days: NotRequired[int]
+    """Expire every current object this many days after it was written (a bucket of short-lived files, such
+    as reprocessing manifests and reports); default never."""
     strict_policy: NotRequired[bool]
     """Also deny uploads asking for other encryption or another key, and every principal outside the
     account (compliance mode; needs kms_key_arn); default false."""
@@ -71,6 +74,7 @@ INPUTS: Final = ArgsCheck(
         "ia_transition_days": ia_transition_days,
         "noncurrent_expiration_days": days,
         "abort_multipart_days": days,
+        "expiration_days": days,
         "tag_expirations": each(
             Rule("an expiry of at least 1 day", lambda v: isinstance(v, dict) and days.accepts(v.get("days")))
         ),
@@ -174,6 +178,15 @@ class SecureBucket(pulumi.ComponentResource):
                     transitions=[
                         aws.s3.BucketLifecycleConfigurationRuleTransitionArgs(days=ia_days, storage_class="STANDARD_IA")
                     ],
+                )
+            )
+        if "expiration_days" in a:
+            rules.append(
+                aws.s3.BucketLifecycleConfigurationRuleArgs(
+                    id="expire-current-objects",
+                    status="Enabled",
+                    filter=everything,
+                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=a["expiration_days"]),
                 )
             )
         for exp in a.get("tag_expirations", []):

@@ -47,7 +47,7 @@ PNG_ALPHA_2000: Final = BenchFigure(
 # The handler's log line per processed image, in Lambda's JSON shape, for an upload under the key the
 # image API hands out (uploads/{Cognito sub}/{upload id}/{file name}); measured under moto, whose
 # version ids are 4 characters longer than S3's. tests/costs pins it within 5 %.
-PROCESSED_LOG_LINE_BYTES: Final = 592
+PROCESSED_LOG_LINE_BYTES: Final = 647
 
 # The metadata item of a completed upload: a base plus one map per rendition stored, in DynamoDB's
 # item size (costs/dynamodb_units.py), for the same key shape. Measured: 1,977 bytes with 6 renditions,

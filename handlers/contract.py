@@ -45,6 +45,15 @@ API_IMAGE_PATH: Final = f"{API_IMAGES_PATH}/{{{API_IMAGE_ID_PARAM}}}"
 # https://aws.amazon.com/about-aws/whats-new/2024/06/amazon-api-gateway-integration-timeout-limit-29-seconds/).
 API_GATEWAY_TIMEOUT_S: Final = 29
 
+# The reprocessing function: S3 Batch Operations invokes it for every original in a job's manifest
+# (README, "Reprocessing"); the job's userArguments name the fingerprint it was built for and who built it.
+REPROCESS_HANDLER: Final = "handlers.reprocessor.handler"
+REPROCESS_ARGUMENT_FINGERPRINT: Final = "fingerprint"
+REPROCESS_ARGUMENT_REQUESTED_BY: Final = "requestedBy"
+# Where a stack's reprocessing jobs keep their files, in the bucket of their own.
+REPROCESS_MANIFEST_PREFIX: Final = "manifests/"
+REPROCESS_REPORT_PREFIX: Final = "reports/"
+
 # The scheduled cleanup function (dev housekeeping): deletes object versions, delete markers and
 # metadata items older than MAX_AGE_DAYS from UPLOAD_BUCKET, PROCESSED_BUCKET and METADATA_TABLE.
 CLEANUP_HANDLER: Final = "handlers.cleanup_handler.handler"

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from handlers.batch.results import ResultCode
 from handlers.contract import ImageStatus
 from localrun.metrics_report import MetricReading, describe
+from localrun.reprocess_tour import ReprocessReport
 from localrun.results import DemoReport, ImageResult
 
 FILE_NAME = "index.html"
@@ -64,8 +66,10 @@ def render_contact_sheet(report: DemoReport, folder: Path) -> str:
         f'<p class="lead">{len(report.results)} samples uploaded under <code>{escape(report.upload_prefix)}</code>: '
         f"{escape(outcome)}. A second delivery of the first event {escape(redelivery)}. "
         "Each rendition is shown at its real size (narrowed only to fit the window); "
-        "a checkerboard behind it shows transparency.</p>",
+        "a checkerboard behind it shows transparency."
+        f"{_reprocess_lead(report.reprocess)}</p>",
         *(_sample(number, result, folder) for number, result in enumerate(report.results, 1)),
+        *([_reprocess(report.reprocess)] if report.reprocess is not None else []),
         _metrics(report.metrics, report.metric_namespace),
         "</body>",
         "</html>",
@@ -119,6 +123,40 @@ def _figure(rendition: Mapping[str, Any], path: Path, folder: Path) -> str:
         f'<img src="{src}" width="{width}" height="{height}" alt="{name} {fmt}"></a>'
         f"<figcaption><b>{name}</b> {fmt}<br>{width}x{height}, "
         f"{int(rendition['bytes']):,} bytes</figcaption></figure>"
+    )
+
+
+def _reprocess_lead(report: ReprocessReport | None) -> str:
+    if report is None:
+        return ""
+    return escape(
+        f" The renditions are shown as an S3 Batch Operations job left them, after the stack's renditions changed"
+        f" ({report.dropped} dropped, {report.added.name} added): see its report below."
+    )
+
+
+def _reprocess(report: ReprocessReport) -> str:
+    """The job's completion report: one row per task, as Batch Operations would write it."""
+    rendered = len(report.with_code(ResultCode.SUCCEEDED, "rendered"))
+    current = len(report.with_code(ResultCode.SUCCEEDED, "already_current"))
+    failed = len([t for t in report.tasks if t.code != ResultCode.SUCCEEDED])
+    rows = "\n".join(
+        f"<tr><td><code>{escape(t.key.rsplit('/', 1)[-1])}</code></td><td>{escape(t.code)}</td>"
+        f"<td>{escape(t.text)}</td></tr>"
+        for t in report.tasks
+    )
+    return (
+        '<section class="reprocess">\n'
+        "<h2>Reprocessed by an S3 Batch Operations job after the renditions changed</h2>\n"
+        f'<p class="about">dropped <code>{escape(report.dropped)}</code>, '
+        f"added <code>{escape(report.added.name)}</code> ({report.added.width}x{report.added.height}); "
+        f"fingerprint <code>{escape(report.fingerprint_before)}</code> "
+        f"&rarr; <code>{escape(report.fingerprint_after)}</code>; "
+        f"manifest <code>{escape(report.manifest_key)}</code>, "
+        f"{len(report.tasks)} tasks, {report.concurrency} at a time: {rendered} rendered again, "
+        f"{current} already current, {failed} failed</p>\n"
+        "<table>\n<thead><tr><th>original</th><th>result code</th><th>result string</th></tr></thead>\n"
+        f"<tbody>\n{rows}\n</tbody>\n</table>\n</section>"
     )
 
 

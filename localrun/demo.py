@@ -6,15 +6,18 @@ samples under ``uploads/demo-user/``, and hands ``handlers.image_processor.handl
 would send, in-process, the way Lambda's asynchronous invoke would (retries, then the failure
 queue). The handler's environment comes from ``components.image_pipeline.function_environment``
 applied to ``program.stack_args.pipeline_args(config)``,
-the function the stack itself uses. It prints what happened to each image, copies the
-renditions into the output folder (emptied first; see ``localrun.output_folder``) and writes a
-contact sheet there, ``index.html``, that shows it all. Nothing leaves the machine; the emulator,
-the environment and the logging setup are gone when ``main`` returns.
+the function the stack itself uses. It prints what happened to each image, takes one more image
+through the image API, then changes the renditions and re-renders everything stored with an S3
+Batch Operations job (``localrun.reprocess_tour``). It copies the renditions, as the job left them,
+into the output folder (emptied first; see ``localrun.output_folder``) and writes a contact sheet
+there, ``index.html``, that shows it all. Nothing leaves the machine; the emulator, the environment
+and the logging setup are gone when ``main`` returns.
 """
 
 import argparse
 import json
 import logging
+import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -40,9 +43,10 @@ from handlers.image_processor import handler, reset_aws_clients
 from handlers.telemetry.logger import ROOT_LOGGER_NAME
 from localrun import contact_sheet
 from localrun.api_tour import run_tour
-from localrun.log_capture import captured_stdout_lines
+from localrun.log_capture import captured_stdout_lines, without
 from localrun.metrics_report import read_metrics, render_metrics
 from localrun.output_folder import NotDemoFolder, claim_output_folder
+from localrun.reprocess_tour import ReprocessReport, render_report, run_reprocess_tour
 from localrun.results import DemoReport, ImageResult
 from localrun.samples import samples
 from program.config import ROOT, ConfigError, StackConfig, load_stack_file
@@ -52,6 +56,8 @@ DEMO_USER = "demo-user"
 # Inside the repository and ignored by git: the demo's own, emptied even without the marker.
 DEFAULT_OUT = ROOT / "out" / "demo"
 FAILED = "failed"  # the event ended in the failure queue
+# The photo uploaded after the renditions change: rendered with the new set, so already current for the job.
+AFTER_CHANGE = "after-the-change.jpg"
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class Resources:
     processed_bucket: str
     table: str
     failure_queue_url: str
+    reprocess_bucket: str
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -90,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 with patched_environ(_api_environment(config, resources)):
                     reset_api_clients()
                     tour = run_tour(aws, resources.upload_bucket, lambda key: _process(aws, resources, config, key))
+                reprocessed = _reprocess(aws, resources, config, results[0].sample.data)
+                first_run, results = results, _as_reprocessed(aws, resources, results, args.out)
             finally:
                 reset_aws_clients()
                 reset_api_clients()
@@ -100,9 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         results=tuple(results),
         redelivered_unchanged=redelivered_unchanged,
         metric_namespace=naming(config).metric_namespace,
-        metrics=tuple(read_metrics(logs.lines)),
+        # The image processor's lines only: the reprocessing function logs to a log group of its own.
+        metrics=tuple(read_metrics(without(logs.lines, reprocessed.log_lines))),
+        reprocess=reprocessed,
     )
-    _print_summary(report.results, report.redelivered_unchanged, args.out)
+    _print_summary(first_run, report.redelivered_unchanged, args.out)
     print()
     print("one image through the image API (Cognito sign-in, presigned upload, processing, GET, DELETE):")
     for line in tour.steps:
@@ -110,10 +121,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  versions of the original left after DELETE: {tour.versions_left}")
     print()
     print(render_metrics(report.metrics, report.metric_namespace))
+    print()
+    print("an S3 Batch Operations job after the renditions changed (as `python3 tasks.py reprocess dev` starts it):")
+    print(render_report(reprocessed))
+    print(render_metrics(reprocessed.metrics, report.metric_namespace, "the reprocessing function's log lines"))
+    print(f"the renditions under {args.out} are now as the job left them")
     sheet = args.out / contact_sheet.FILE_NAME
     sheet.write_text(contact_sheet.render_contact_sheet(report, args.out.resolve()), encoding="utf-8")
     print()
-    print(f"open {sheet} to see each sample's outcome and renditions, and these metrics")
+    print(f"open {sheet} to see each sample's outcome and renditions as the job left them, and these metrics")
     return 0 if report.as_expected and tour.as_expected else 1
 
 
@@ -125,7 +141,9 @@ def _provision(aws: LocalAws, naming: Naming) -> Resources:
     table = naming.name("images")
     create_metadata_table(dynamodb, table)
     queue_url = create_failure_queue(sqs, naming.name("image-processor-failures"))
-    return Resources(upload_bucket, processed_bucket, table, queue_url)
+    reprocess_bucket = naming.name("reprocess")
+    create_versioned_bucket(s3, reprocess_bucket, REGION)
+    return Resources(upload_bucket, processed_bucket, table, queue_url, reprocess_bucket)
 
 
 def _run(aws: LocalAws, resources: Resources, config: StackConfig, out: Path) -> tuple[list[ImageResult], bool]:
@@ -207,6 +225,33 @@ def _process(aws: LocalAws, resources: Resources, config: StackConfig, key: str)
         region=REGION,
     )
     handler(s3_event(record), LocalLambdaContext(timeout_ms=config.function.timeout_s * 1000))
+
+
+def _reprocess(aws: LocalAws, resources: Resources, config: StackConfig, photo: bytes) -> ReprocessReport:
+    """Change the renditions, upload one more photo, and run the S3 Batch Operations job over the table."""
+
+    def upload_after_change() -> None:
+        key = f"{contract.UPLOAD_PREFIX}{DEMO_USER}/{AFTER_CHANGE}"
+        aws.client("s3").put_object(Bucket=resources.upload_bucket, Key=key, Body=photo, ContentType="image/jpeg")
+        _process(aws, resources, config, key)
+
+    buckets = (resources.upload_bucket, resources.processed_bucket, resources.reprocess_bucket)
+    return run_reprocess_tour(aws, config, buckets, resources.table, upload_after_change)
+
+
+def _as_reprocessed(aws: LocalAws, resources: Resources, results: list[ImageResult], out: Path) -> list[ImageResult]:
+    """Each sample as the job left it: its item read again, its renditions copied afresh."""
+    s3, dynamodb = aws.client("s3"), aws.client("dynamodb")
+    shutil.rmtree(out / "renditions", ignore_errors=True)
+    now = []
+    for r in results:
+        response = dynamodb.get_item(
+            TableName=resources.table, Key={contract.TABLE_HASH_KEY: {"S": image_id_for(r.key)}}, ConsistentRead=True
+        )
+        stored = decode_item(response["Item"]) if "Item" in response else {}
+        files = _copy_renditions(s3, resources.processed_bucket, stored.get("renditions", []), out)
+        now.append(ImageResult(r.sample, r.key, r.status, stored, files))
+    return now
 
 
 def _copy_renditions(s3: Any, bucket: str, renditions: list[dict[str, Any]], out: Path) -> tuple[Path, ...]:

@@ -34,9 +34,11 @@ def describe(reading: MetricReading) -> str:
     return f"{len(points)} datapoints, min {_fmt(min(points))}, max {_fmt(max(points))}, sum {_fmt(sum(points))}"
 
 
-def render_metrics(readings: Sequence[MetricReading], namespace: str) -> str:
-    out = [f"metrics the CloudWatch filters would record from these log lines (namespace {namespace}):"]
+def render_metrics(readings: Sequence[MetricReading], namespace: str, source: str = "these log lines") -> str:
+    out = [f"metrics the CloudWatch filters would record from {source} (namespace {namespace}):"]
+    width = max((len(r.metric.name) for r in readings), default=0)
+    width = max(width, 20)
     for r in readings:
-        out.append(f"  {r.metric.name:<20} {r.metric.unit.value:<13} {describe(r)}")
-        out.append(f"  {'':<20} {'':<13} filter {r.metric.filter_pattern}")
+        out.append(f"  {r.metric.name:<{width}} {r.metric.unit.value:<13} {describe(r)}")
+        out.append(f"  {'':<{width}} {'':<13} filter {r.metric.filter_pattern}")
     return "\n".join(out)

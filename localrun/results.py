@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from localrun.metrics_report import MetricReading
+from localrun.reprocess_tour import ReprocessReport
 from localrun.samples import Sample
 
 
@@ -29,7 +30,10 @@ class DemoReport:
     """A second delivery of the first event left its item as it was."""
     metric_namespace: str
     metrics: tuple[MetricReading, ...]
+    reprocess: ReprocessReport | None = None
+    """The S3 Batch Operations job run after the renditions changed; ``item`` and ``files`` are as it left them."""
 
     @property
     def as_expected(self) -> bool:
-        return all(r.status == r.sample.expected for r in self.results) and self.redelivered_unchanged
+        reprocessed = self.reprocess is None or self.reprocess.as_expected
+        return all(r.status == r.sample.expected for r in self.results) and self.redelivered_unchanged and reprocessed

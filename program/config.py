@@ -133,6 +133,13 @@ class FunctionConfig:
         "oldest event Lambda still delivers (s, 60-21600)",
         checked(parse.integer, lambda_function.max_event_age_seconds),
     )
+    reprocess_concurrency: int = key(
+        "reprocessConcurrency",
+        "int",
+        str(UNRESERVED),
+        "reserved concurrency of the reprocessing function, which S3 Batch Operations jobs invoke (-1: unreserved)",
+        checked(parse.integer, _PIPELINE.rule("reprocess_concurrency")),
+    )
 
 
 @section

@@ -13,7 +13,13 @@ from components.dev_cleanup import DevCleanupArgs
 from components.image_api import FUNCTION_STEM as API_STEM
 from components.image_api import ImageApi, ImageApiArgs
 from components.image_pipeline import FUNCTION_STEM as PROCESSOR_STEM
-from components.image_pipeline import ImagePipeline, ImagePipelineArgs, RenditionArgs
+from components.image_pipeline import (
+    REPROCESS_JOB_STEM,
+    REPROCESS_STEM,
+    ImagePipeline,
+    ImagePipelineArgs,
+    RenditionArgs,
+)
 from components.lambda_function import reserved_or_none, role_name_pattern
 from components.monitoring.alerting_sns import AlertingSNSArgs
 from components.monitoring.catalogue import StackFacts, Tier
@@ -56,7 +62,13 @@ class Protection:
 def compliance_keys_args(config: StackConfig) -> ComplianceKeysArgs:
     n = naming(config)
     return ComplianceKeysArgs(
-        user_roles=[role_name_pattern(n.prefix, PROCESSOR_STEM), role_name_pattern(n.prefix, API_STEM)],
+        user_roles=[
+            role_name_pattern(n.prefix, PROCESSOR_STEM),
+            role_name_pattern(n.prefix, API_STEM),
+            role_name_pattern(n.prefix, REPROCESS_STEM),
+            # S3 Batch Operations, as the job role, reads manifests and writes reports in the reprocessing bucket.
+            role_name_pattern(n.prefix, REPROCESS_JOB_STEM),
+        ],
         reader_roles=[auditor_role_name(n.prefix)],
         denied_roles=[operator_role_name(n.prefix)],
         name_prefix=n.prefix,
@@ -85,6 +97,7 @@ def access_roles_args(
         table_arn=pipeline.table_arn,
         log_group_arns=[
             pipeline.log_group.arn,
+            pipeline.reprocess.log_group.arn,
             api.function_log_group.arn,
             api.access_log_group.arn,
             protection.network.flow_log_group.arn,
@@ -109,6 +122,7 @@ def pipeline_args(config: StackConfig, protection: Protection | None = None) -> 
         log_retention_days=f.log_retention_days,
         max_retry_attempts=f.max_retry_attempts,
         max_event_age_seconds=f.max_event_age_s,
+        reprocess_concurrency=f.reprocess_concurrency,
         renditions=[rendition_args(spec) for spec in p.renditions],
         max_object_bytes=p.max_object_bytes,
         max_pixels=p.max_pixels,

@@ -44,6 +44,8 @@ def watching(
         log_group_name=pipeline.log_group_name,
         failure_queue_name=pipeline.failure_queue_name,
         upload_bucket_name=pipeline.upload_bucket_name,
+        reprocess_function_name=pipeline.reprocess_function_name,
+        reprocess_log_group_name=pipeline.reprocess_log_group_name,
         critical_topic_arn=alerting.critical_topic_arn,
         performance_topic_arn=alerting.performance_topic_arn,
         log_alerts_topic_arn=alerting.log_alerts_topic_arn,

@@ -12,6 +12,7 @@ from typing import Final
 
 from components.inputs import Rule, Violation, at_least, matches, whole
 from components.monitoring.filter_patterns import FilterPattern, all_of, any_of, equals
+from handlers.batch.results import ResultCode
 from handlers.telemetry import events as ev
 
 
@@ -38,6 +39,7 @@ class Source(StrEnum):
     S3_UPLOADS = "upload requests"  # BucketName (the upload bucket) and FilterId (UPLOAD_REQUEST_FILTER)
     API = "image API"  # ApiName and Stage
     CLEANUP = "cleanup function"  # FunctionName
+    REPROCESS = "reprocessing function"  # FunctionName
 
     @property
     def aws_namespace(self) -> str | None:
@@ -51,6 +53,7 @@ AWS_NAMESPACES: Final = {
     Source.S3_UPLOADS: "AWS/S3",
     Source.API: "AWS/ApiGateway",
     Source.CLEANUP: "AWS/Lambda",
+    Source.REPROCESS: "AWS/Lambda",
 }
 
 
@@ -84,6 +87,10 @@ API_SERVER_ERRORS = MetricRef(Source.API, "5XXError", "Sum")
 API_LATENCY = MetricRef(Source.API, "Latency", "p99")
 # The dev cleanup function: it fails its invocation when anything could not be deleted.
 CLEANUP_ERRORS = MetricRef(Source.CLEANUP, "Errors", "Sum")
+# The reprocessing function (S3 Batch Operations jobs): graphed, never alarmed (a job pages no one).
+REPROCESS_INVOCATIONS = MetricRef(Source.REPROCESS, "Invocations", "Sum")
+REPROCESS_THROTTLES = MetricRef(Source.REPROCESS, "Throttles", "Sum")
+REPROCESS_CONCURRENT_EXECUTIONS = MetricRef(Source.REPROCESS, "ConcurrentExecutions", "Maximum")
 
 
 @dataclass(frozen=True)
@@ -186,6 +193,39 @@ LOG_METRICS: Final[tuple[LogMetric, ...]] = (
     IMAGE_SIZE_BYTES,
     S3_ACCESS_DENIED,
     REJECTED_UPLOADS,
+)
+
+
+def _reprocess_tasks(name: str, condition: FilterPattern, description: str) -> LogMetric:
+    return LogMetric(
+        name, Unit.COUNT, all_of(equals(ev.FIELD_EVENT, ev.LogEvent.REPROCESS_TASK), condition), "1", description
+    )
+
+
+# From the reprocessing function's log group: one reprocess.task line per S3 Batch Operations task.
+REPROCESS_RENDERED = _reprocess_tasks(
+    "ReprocessRendered", equals(ev.FIELD_OUTCOME, ev.OUTCOME_RENDERED), "tasks that rendered an image again"
+)
+REPROCESS_SUCCEEDED = _reprocess_tasks(
+    "ReprocessSucceeded",
+    equals(ev.FIELD_RESULT_CODE, ResultCode.SUCCEEDED),
+    "tasks that succeeded: rendered again, or already current (one read, no writes)",
+)
+REPROCESS_TEMPORARY_FAILURES = _reprocess_tasks(
+    "ReprocessTemporaryFailures",
+    equals(ev.FIELD_RESULT_CODE, ResultCode.TEMPORARY_FAILURE),
+    "tasks Batch Operations will try again (throttled, a server error, short of time)",
+)
+REPROCESS_PERMANENT_FAILURES = _reprocess_tasks(
+    "ReprocessPermanentFailures",
+    equals(ev.FIELD_RESULT_CODE, ResultCode.PERMANENT_FAILURE),
+    "tasks that failed for good: in the job's completion report with their reason",
+)
+REPROCESS_LOG_METRICS: Final[tuple[LogMetric, ...]] = (
+    REPROCESS_RENDERED,
+    REPROCESS_SUCCEEDED,
+    REPROCESS_TEMPORARY_FAILURES,
+    REPROCESS_PERMANENT_FAILURES,
 )
 
 
@@ -604,6 +644,7 @@ class MetricScope:
     api_name: str | None = None
     api_stage: str | None = None
     cleanup_function: str | None = None
+    reprocess_function: str | None = None
 
     def namespace_of(self, ref: MetricRef) -> str:
         return ref.source.aws_namespace or self.namespace
@@ -617,6 +658,7 @@ class MetricScope:
             Source.S3_UPLOADS: {"BucketName": self.upload_bucket, "FilterId": UPLOAD_REQUEST_FILTER},
             Source.API: {"ApiName": self.api_name, "Stage": self.api_stage},
             Source.CLEANUP: {"FunctionName": self.cleanup_function},
+            Source.REPROCESS: {"FunctionName": self.reprocess_function},
         }
         dimensions = by_source[ref.source]
         missing = [name for name, value in dimensions.items() if value is None]

@@ -49,6 +49,8 @@ class GraphWidget:
     annotation: str | None = None
     # Only where the stack runs the image API.
     needs_api: bool = False
+    # Only where the dashboard is given the reprocessing function.
+    needs_reprocess: bool = False
 
 
 GRAPHS: tuple[GraphWidget, ...] = (
@@ -103,6 +105,26 @@ GRAPHS: tuple[GraphWidget, ...] = (
         "API latency",
         (Line(c.API_LATENCY.stat("p50"), "p50"), Line(c.API_LATENCY, "p99")),
         needs_api=True,
+    ),
+    # A reprocessing job's progress and failures: what its completion report will hold, as it runs.
+    GraphWidget(
+        "Reprocessing tasks (S3 Batch Operations)",
+        (
+            Line(c.REPROCESS_RENDERED.ref(), "Rendered again"),
+            Line(c.REPROCESS_SUCCEEDED.ref(), "Succeeded (incl. already current)"),
+            Line(c.REPROCESS_TEMPORARY_FAILURES.ref(), "Retried by the job"),
+            Line(c.REPROCESS_PERMANENT_FAILURES.ref(), "Failed (see the report)"),
+        ),
+        needs_reprocess=True,
+    ),
+    GraphWidget(
+        "Reprocessing function",
+        (
+            Line(c.REPROCESS_INVOCATIONS, "Invocations"),
+            Line(c.REPROCESS_CONCURRENT_EXECUTIONS, "Concurrent executions"),
+            Line(c.REPROCESS_THROTTLES, "Throttles", right_axis=True),
+        ),
+        needs_reprocess=True,
     ),
 )
 
@@ -165,7 +187,8 @@ def dashboard_body(facts: DashboardFacts) -> dict[str, Any]:
         }
     ]
     api = facts.scope.api_name is not None
-    widgets += [_graph(g, facts) for g in GRAPHS if api or not g.needs_api]
+    reprocess = facts.scope.reprocess_function is not None
+    widgets += [_graph(g, facts) for g in GRAPHS if (api or not g.needs_api) and (reprocess or not g.needs_reprocess)]
     widgets.append(
         {
             "type": "log",
@@ -208,6 +231,9 @@ class DashboardArgs(TypedDict):
     """The image API (ImageApi's api_name), if any: a row of API graphs follows."""
     api_stage: NotRequired[pulumi.Input[str]]
     """Its stage (ImageApi's stage_name)."""
+    reprocess_function_name: NotRequired[pulumi.Input[str]]
+    """The reprocessing function (ImagePipeline's reprocess_function_name), if any: a row of reprocessing
+    graphs follows (task results need MetricFilters' reprocess_log_group_name)."""
 
 
 # PutDashboard: "up to 255 characters ... alphanumerics, dash (-), and underscore (_)".
@@ -258,12 +284,13 @@ class Dashboard(pulumi.ComponentResource):
             pulumi.Output.from_input(args.get("alarm_arns", [])),
             args.get("api_name"),
             args.get("api_stage"),
+            args.get("reprocess_function_name"),
         ).apply(
             lambda v: json.dumps(
                 dashboard_body(
                     DashboardFacts(
                         region=v[1],
-                        scope=MetricScope(v[0], v[2], v[3], api_name=v[6], api_stage=v[7]),
+                        scope=MetricScope(v[0], v[2], v[3], api_name=v[6], api_stage=v[7], reprocess_function=v[8]),
                         log_group_name=v[4],
                         alarm_arns=tuple(v[5]),
                         timeout_ms=timeout_ms,

@@ -7,7 +7,7 @@ import pulumi_aws as aws
 
 from components.inputs import ArgsCheck
 from components.monitoring import catalogue
-from components.monitoring.catalogue import LOG_METRICS, LogMetric, format_threshold
+from components.monitoring.catalogue import LOG_METRICS, REPROCESS_LOG_METRICS, LogMetric, format_threshold
 from components.naming import LongestName, max_prefix, name_prefix, prefix_rule
 from components.type_tokens import component_options, type_token
 
@@ -19,10 +19,15 @@ class MetricFiltersArgs(TypedDict):
     """Namespace of the metrics, e.g. `imagepipe/prod`."""
     name_prefix: NotRequired[str]
     """Filter names are `{prefix}-{metric}`; default `{project}-{stack}-{name}`, shortened to fit."""
+    reprocess_log_group_name: NotRequired[pulumi.Input[str]]
+    """The reprocessing function's log group (ImagePipeline's reprocess_log_group_name), if any: its task
+    results become metrics too (graphed on the dashboard, never alarmed)."""
 
 
 # Metric filter names: 1-512 characters (PutMetricFilter).
-MAX_PREFIX: Final = max_prefix(*(LongestName(f"-{metric.name}", 512) for metric in LOG_METRICS))
+MAX_PREFIX: Final = max_prefix(
+    *(LongestName(f"-{metric.name}", 512) for metric in (*LOG_METRICS, *REPROCESS_LOG_METRICS))
+)
 INPUTS: Final = ArgsCheck(MetricFiltersArgs, {"namespace": catalogue.namespace, "name_prefix": prefix_rule(MAX_PREFIX)})
 
 
@@ -39,20 +44,31 @@ class MetricFilters(pulumi.ComponentResource):
         super().__init__(type_token(MetricFilters), name, None, component_options(MetricFilters, opts))
         child = pulumi.ResourceOptions(parent=self)
         prefix = name_prefix(args.get("name_prefix"), name, MAX_PREFIX)
-        self.filters = {metric.name: self._filter(args, prefix, metric, child) for metric in LOG_METRICS}
+        groups = [(args["log_group_name"], LOG_METRICS)]
+        if "reprocess_log_group_name" in args:
+            groups.append((args["reprocess_log_group_name"], REPROCESS_LOG_METRICS))
+        self.filters = {
+            metric.name: self._filter(args, group, prefix, metric, child)
+            for group, metrics in groups
+            for metric in metrics
+        }
         self.namespace = pulumi.Output.from_input(args["namespace"])
-        self.metric_names = pulumi.Output.from_input([metric.name for metric in LOG_METRICS])
+        self.metric_names = pulumi.Output.from_input(list(self.filters))
         self.register_outputs({"namespace": self.namespace, "metric_names": self.metric_names})
 
     @staticmethod
     def _filter(
-        args: MetricFiltersArgs, prefix: str, metric: LogMetric, opts: pulumi.ResourceOptions
+        args: MetricFiltersArgs,
+        log_group_name: pulumi.Input[str],
+        prefix: str,
+        metric: LogMetric,
+        opts: pulumi.ResourceOptions,
     ) -> aws.cloudwatch.LogMetricFilter:
         name = f"{prefix}-{metric.name}"
         return aws.cloudwatch.LogMetricFilter(
             name,
             name=name,
-            log_group_name=args["log_group_name"],
+            log_group_name=log_group_name,
             pattern=metric.filter_pattern,
             metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
                 name=metric.name,

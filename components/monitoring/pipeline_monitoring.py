@@ -6,12 +6,13 @@ metric filter, alarm and dashboard widget follows from the catalogue. MetricFilt
 Dashboard stay available on their own.
 """
 
-from typing import Final, NotRequired, TypedDict
+from collections.abc import Mapping
+from typing import Any, Final, NotRequired, TypedDict
 
 import pulumi
 
 from components.function_defaults import TIMEOUT_SECONDS, UNRESERVED
-from components.inputs import ArgsCheck
+from components.inputs import ArgsCheck, FieldCheck, Violation
 from components.monitoring import alarms, dashboard, metric_filters
 from components.monitoring.alarms import Alarms, AlarmsArgs
 from components.monitoring.catalogue import NO_TRAFFIC_MINUTES
@@ -42,6 +43,11 @@ class PipelineMonitoringArgs(TypedDict):
     """Its stage (ImageApi's stage_name)."""
     cleanup_function_name: NotRequired[pulumi.Input[str]]
     """The dev cleanup function (DevCleanup's function_name), if any: its failures alarm too."""
+    reprocess_function_name: NotRequired[pulumi.Input[str]]
+    """The reprocessing function (ImagePipeline's reprocess_function_name), if any: graphed on the dashboard,
+    never alarmed (a job's failures are in its completion report)."""
+    reprocess_log_group_name: NotRequired[pulumi.Input[str]]
+    """Its log group (ImagePipeline's reprocess_log_group_name): task results become metrics for the graph."""
     name_prefix: NotRequired[str]
     """Prefix of every filter, alarm and the dashboard; default `{project}-{stack}-{name}`, shortened to fit."""
     namespace: NotRequired[pulumi.Input[str]]
@@ -64,10 +70,20 @@ class PipelineMonitoringArgs(TypedDict):
 
 # The prefix names the filters, the alarms and the dashboard: the tightest of the three.
 MAX_PREFIX: Final = min(alarms.MAX_PREFIX, metric_filters.MAX_PREFIX, dashboard.MAX_DASHBOARD_NAME)
+
+
+def _reprocess_needs_both(values: Mapping[str, Any]) -> None:
+    if ("reprocess_function_name" in values) != ("reprocess_log_group_name" in values):
+        raise Violation(
+            "given together with reprocess_function_name (the reprocessing graphs need both)",
+            values.get("reprocess_log_group_name"),
+        )
+
+
 INPUTS: Final = ArgsCheck(
     PipelineMonitoringArgs,
     {**alarms.MONITORING_RULES, "name_prefix": prefix_rule(MAX_PREFIX)},
-    across=alarms.MONITORING_ACROSS,
+    across=(*alarms.MONITORING_ACROSS, FieldCheck("reprocess_log_group_name", _reprocess_needs_both)),
 )
 
 
@@ -95,11 +111,10 @@ class PipelineMonitoring(pulumi.ComponentResource):
             # These three sat under the stack before this component existed.
             return pulumi.ResourceOptions(parent=self, aliases=[moved_from_stack_root(component)])
 
-        self.metric_filters = MetricFilters(
-            f"{prefix}-metric-filters",
-            MetricFiltersArgs(log_group_name=args["log_group_name"], namespace=namespace, name_prefix=prefix),
-            opts=child(MetricFilters),
-        )
+        filter_args = MetricFiltersArgs(log_group_name=args["log_group_name"], namespace=namespace, name_prefix=prefix)
+        if "reprocess_log_group_name" in args:
+            filter_args["reprocess_log_group_name"] = args["reprocess_log_group_name"]
+        self.metric_filters = MetricFilters(f"{prefix}-metric-filters", filter_args, opts=child(MetricFilters))
         url = dashboard_url_output(prefix)
         alarm_args = AlarmsArgs(
             namespace=namespace,
@@ -135,6 +150,8 @@ class PipelineMonitoring(pulumi.ComponentResource):
                 wiring["api_stage"] = args["api_stage"]
         if "cleanup_function_name" in args:
             alarm_args["cleanup_function_name"] = args["cleanup_function_name"]
+        if "reprocess_function_name" in args:
+            dashboard_args["reprocess_function_name"] = args["reprocess_function_name"]
         self.alarms = Alarms(f"{prefix}-alarms", alarm_args, opts=child(Alarms))
         dashboard_args["alarm_arns"] = self.alarms.alarm_arns
         self.dashboard = Dashboard(f"{prefix}-dashboard", dashboard_args, opts=child(Dashboard))

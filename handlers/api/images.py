@@ -20,7 +20,7 @@ from handlers.api.settings import ApiSettings
 from handlers.api.summary import ImageDetail, RenditionView, image_summary
 from handlers.contract import API_IMAGE_ID_PARAM, TABLE_HASH_KEY, UPLOAD_PREFIX, USER_INDEX_HASH_KEY
 from handlers.edge.keys import is_image_id, rendition_prefix
-from handlers.edge.metadata import decode_item
+from handlers.edge.metadata import ATTR_FINGERPRINT, decode_item
 from handlers.telemetry.events import FIELD_IMAGE_ID, FIELD_USER_ID, FIELD_VERSIONS_DELETED, Level, LogEvent
 from handlers.telemetry.logger import log_event
 
@@ -57,7 +57,12 @@ def get_image(request: ApiRequest, user_id: str, settings: ApiSettings, clients:
         )
         for r in item.get(_ATTR_RENDITIONS) or []
     ]
-    detail = ImageDetail(**image_summary(item), reason=item.get(_ATTR_REASON), renditions=renditions)
+    detail = ImageDetail(
+        **image_summary(item),
+        reason=item.get(_ATTR_REASON),
+        fingerprint=item.get(ATTR_FINGERPRINT),
+        renditions=renditions,
+    )
     return json_response(200, detail)
 
 

@@ -32,6 +32,9 @@ class RenditionView(TypedDict):
 
 class ImageDetail(ImageSummary):
     reason: str | None  # why a rejected upload can never become renditions
+    # What made the renditions (the rendering specs and the image core's version, hashed); null unless
+    # completed. It changes when the stack's renditions do and the image is reprocessed.
+    fingerprint: str | None
     renditions: list[RenditionView]
 
 

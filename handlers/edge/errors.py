@@ -10,6 +10,10 @@ class RecordFailure:
     key: str
     error_type: str
     error_code: str
+    message: str = ""
+    # Throttling, a 5xx, a dropped connection or too little time: the same request may well pass later.
+    # An S3 event is retried either way; a Batch Operations task only then (TemporaryFailure).
+    temporary: bool = True
 
 
 class TransientError(Exception):

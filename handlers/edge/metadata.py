@@ -4,10 +4,15 @@ Every write is conditional on the S3 event ``sequencer`` (stored padded, so stri
 event order): an item is written when none exists, when it describes an older version, or when
 it is a ``failed`` attempt of this same version. A duplicate event therefore never writes twice,
 and a late event of an older version never replaces a newer version's result.
+
+Reprocessing (S3 Batch Operations) rewrites the item of the version it already describes, and only
+when what it renders differs from what the item records (``WriteRule``): the sequencer is the
+item's own, so a newer version recorded meanwhile always wins.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Final, Protocol
 
 from botocore.exceptions import ClientError
@@ -19,12 +24,38 @@ ATTR_SEQUENCER: Final = "sequencer"
 ATTR_STATUS: Final = "status"
 ATTR_VERSION_TOKEN: Final = "version_token"
 ATTR_SOURCE_VERSION_ID: Final = "source_version_id"
+# The rendering fingerprint (handlers.imaging.fingerprint) of a completed item's renditions.
+ATTR_FINGERPRINT: Final = "fingerprint"
+ATTR_RENDITIONS: Final = "renditions"
 
 _CONDITION_FAILED: Final = "ConditionalCheckFailedException"
-# "status" is a DynamoDB reserved word; every name goes through a placeholder.
-_MOVES_FORWARD: Final = "attribute_not_exists(#id) OR #seq < :seq OR (#seq = :seq AND #status = :failed)"
 
 AttributeValue = dict[str, Any]
+
+
+class WriteRule(Enum):
+    """When a write may replace the item (``status`` is a DynamoDB reserved word: every name is a placeholder)."""
+
+    # An S3 event: no item yet, an older version's, or a failed attempt of this version.
+    MOVES_FORWARD = "attribute_not_exists(#id) OR #seq < :seq OR (#seq = :seq AND #status = :failed)"
+    # Reprocessing this version: only over an item of this version whose renditions are not these.
+    REFRESHES = "#seq = :seq AND (attribute_not_exists(#fp) OR #fp <> :fp)"
+    # Reprocessing this version found it unusable: recorded only where no renditions are (completed keeps them).
+    FILLS_IN = "#seq = :seq AND #status <> :completed"
+
+    def names(self) -> dict[str, str]:
+        placeholders = {"#id": TABLE_HASH_KEY, "#seq": ATTR_SEQUENCER, "#status": ATTR_STATUS, "#fp": ATTR_FINGERPRINT}
+        # DynamoDB refuses a placeholder the expression does not use.
+        return {name: value for name, value in placeholders.items() if name in self.value}
+
+    def values(self, record: "ImageRecord") -> dict[str, AttributeValue]:
+        values = {
+            ":seq": {"S": record.sequencer},
+            ":failed": {"S": ImageStatus.FAILED.value},
+            ":completed": {"S": ImageStatus.COMPLETED.value},
+            ":fp": {"S": record.fingerprint or ""},
+        }
+        return {name: value for name, value in values.items() if name in self.value}
 
 
 class DynamoDbApi(Protocol):
@@ -68,6 +99,8 @@ class ImageRecord:
     height: int | None = None
     has_alpha: bool | None = None
     renditions: tuple[StoredRendition, ...] = ()
+    # What made the renditions (completed items only): the function's rendering fingerprint.
+    fingerprint: str | None = None
     reason: str | None = None
     detail: str | None = None
     error_type: str | None = None
@@ -93,7 +126,8 @@ class ImageRecord:
             "width": self.width,
             "height": self.height,
             "has_alpha": self.has_alpha,
-            "renditions": [vars(r) for r in self.renditions] if self.status is ImageStatus.COMPLETED else None,
+            ATTR_RENDITIONS: [vars(r) for r in self.renditions] if self.status is ImageStatus.COMPLETED else None,
+            ATTR_FINGERPRINT: self.fingerprint if self.status is ImageStatus.COMPLETED else None,
             "reason": self.reason,
             "detail": self.detail,
             "error_type": self.error_type,
@@ -108,15 +142,22 @@ class ImageRecord:
 
 @dataclass(frozen=True)
 class Recorded:
-    """The part of an existing item that decides whether a write may replace it."""
+    """The part of an existing item that decides whether a write may replace it, or a reprocess is needed."""
 
     sequencer: str
     status: ImageStatus
     version_token: str
+    source_version_id: str | None = None
+    uploaded_at: str | None = None
+    fingerprint: str | None = None
 
     @property
     def is_final(self) -> bool:
         return self.status is not ImageStatus.FAILED
+
+    def is_current(self, fingerprint: str) -> bool:
+        """Completed with exactly the renditions ``fingerprint`` stands for: nothing to re-render."""
+        return self.status is ImageStatus.COMPLETED and self.fingerprint == fingerprint
 
     @classmethod
     def from_item(cls, item: Mapping[str, AttributeValue]) -> "Recorded":
@@ -124,7 +165,38 @@ class Recorded:
             sequencer=item[ATTR_SEQUENCER]["S"],
             status=ImageStatus(item[ATTR_STATUS]["S"]),
             version_token=item[ATTR_VERSION_TOKEN]["S"],
+            source_version_id=_string(item, ATTR_SOURCE_VERSION_ID),
+            uploaded_at=_string(item, USER_INDEX_RANGE_KEY),
+            fingerprint=_string(item, ATTR_FINGERPRINT),
         )
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """A write that went through, and the renditions the item listed before it (none for a new item)."""
+
+    previous_renditions: tuple[StoredRendition, ...]
+
+
+def _string(item: Mapping[str, AttributeValue], name: str) -> str | None:
+    value = item.get(name, {}).get("S")
+    return value if isinstance(value, str) else None
+
+
+def _renditions(item: Mapping[str, AttributeValue] | None) -> tuple[StoredRendition, ...]:
+    listed = decode_value(item[ATTR_RENDITIONS]) if item and ATTR_RENDITIONS in item else []
+    return tuple(StoredRendition(**entry) for entry in listed)
+
+
+# What a read brings back: Recorded's attributes and nothing else.
+_PROJECTED: Final = {
+    "#seq": ATTR_SEQUENCER,
+    "#status": ATTR_STATUS,
+    "#token": ATTR_VERSION_TOKEN,
+    "#version": ATTR_SOURCE_VERSION_ID,
+    "#uploaded": USER_INDEX_RANGE_KEY,
+    "#fp": ATTR_FINGERPRINT,
+}
 
 
 class MetadataTable:
@@ -138,32 +210,26 @@ class MetadataTable:
             Key={TABLE_HASH_KEY: {"S": image_id}},
             # A write just made by a concurrent duplicate must be seen.
             ConsistentRead=True,
-            ProjectionExpression="#seq, #status, #token",
-            ExpressionAttributeNames={
-                "#seq": ATTR_SEQUENCER,
-                "#status": ATTR_STATUS,
-                "#token": ATTR_VERSION_TOKEN,
-            },
+            ProjectionExpression=", ".join(_PROJECTED),
+            ExpressionAttributeNames=_PROJECTED,
         )
         item = response.get("Item")
         return Recorded.from_item(item) if item else None
 
-    def record(self, record: ImageRecord) -> Recorded | None:
-        """Write the item if it moves the record forward; else return what stopped it (None: written)."""
+    def record(self, record: ImageRecord, rule: WriteRule = WriteRule.MOVES_FORWARD) -> Recorded | Replaced:
+        """Write the item if ``rule`` allows; else return what stopped it.
+
+        A write returns the renditions the replaced item listed (``ReturnValues=ALL_OLD``: no extra read
+        and no extra capacity), so the caller can remove those it no longer makes.
+        """
         try:
-            self._dynamodb.put_item(
+            response = self._dynamodb.put_item(
                 TableName=self._table,
                 Item=record.to_item(),
-                ConditionExpression=_MOVES_FORWARD,
-                ExpressionAttributeNames={
-                    "#id": TABLE_HASH_KEY,
-                    "#seq": ATTR_SEQUENCER,
-                    "#status": ATTR_STATUS,
-                },
-                ExpressionAttributeValues={
-                    ":seq": {"S": record.sequencer},
-                    ":failed": {"S": ImageStatus.FAILED.value},
-                },
+                ConditionExpression=rule.value,
+                ExpressionAttributeNames=rule.names(),
+                ExpressionAttributeValues=rule.values(record),
+                ReturnValues="ALL_OLD",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as exc:
@@ -171,10 +237,19 @@ class MetadataTable:
                 raise
             old = exc.response.get("Item")
             current = Recorded.from_item(old) if old else self.recorded(record.image_id)
-            if current is None:  # deleted in between: nothing stands in the way any more
-                return self.record(record)
+            if current is None:
+                if rule is not WriteRule.MOVES_FORWARD:  # a reprocess never creates an item
+                    raise ItemGone(record.image_id) from None
+                return self.record(record, rule)  # deleted in between: nothing stands in the way any more
             return current
-        return None
+        return Replaced(_renditions(response.get("Attributes")))
+
+
+class ItemGone(Exception):
+    """The item a reprocess was rewriting was deleted meanwhile (the image was deleted): nothing to do."""
+
+    def __init__(self, image_id: str) -> None:
+        super().__init__(f"the metadata item {image_id} was deleted while the image was being reprocessed")
 
 
 def encode_value(value: object) -> AttributeValue:

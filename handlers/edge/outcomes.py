@@ -1,6 +1,10 @@
-"""Why a record was skipped or refused before the image core saw it. Values appear in logs and items."""
+"""What became of one record or reprocessing task, and why a record was skipped or refused before the
+image core saw it. Reason values appear in logs, items and Batch Operations reports."""
 
+from dataclasses import dataclass
 from enum import StrEnum
+
+from handlers.edge.errors import RecordFailure
 
 
 class SkipReason(StrEnum):
@@ -13,6 +17,9 @@ class SkipReason(StrEnum):
     DUPLICATE = "duplicate"  # this version already has its final result
     SUPERSEDED = "superseded"  # a newer version of the same key is already recorded
     SOURCE_MISSING = "source_missing"  # the version was deleted before it was read
+    # Reprocessing only (handlers.reprocessor):
+    CURRENT = "already_current"  # completed with the renditions the function makes now: one read, no writes
+    NOT_RECORDED = "not_recorded"  # no metadata item for the key: the image was deleted, or never processed
 
 
 class EventRejectReason(StrEnum):
@@ -21,3 +28,34 @@ class EventRejectReason(StrEnum):
     MALFORMED_EVENT = "malformed_event"
     MALFORMED_RECORD = "malformed_record"
     INVALID_KEY = "invalid_key"  # under uploads/ but not uploads/{user_id}/{file name}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Every rendition stored and the item written (completed)."""
+
+    renditions: int
+    # Renditions of the previous item that are no longer made, deleted from the processed bucket.
+    removed: int = 0
+    # Of those, the ones S3 refused to delete (logged as an ERROR line each).
+    not_removed: int = 0
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The upload can never become renditions (``reason``: a RejectReason or EventRejectReason value)."""
+
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """Nothing was left to do; nothing was written."""
+
+    reason: SkipReason
+    detail: str | None = None
+
+
+# What the pipeline did with one record or task; a RecordFailure may pass on a retry.
+Outcome = Rendered | Refused | Unchanged | RecordFailure

@@ -5,12 +5,19 @@ Records are independent. A record's outcome is one of: processed (``completed``)
 failed (an AWS error or too little time left; recorded as ``failed`` where that does not hide
 a newer result). After every record has had its turn, failures raise one ``TransientError`` so
 Lambda retries the event; records that already finished are recognised and skipped then.
+
+``reprocess`` takes one version the table already records through the same steps, for S3 Batch
+Operations (handlers.reprocessor): an image whose renditions are current costs one read and no
+write; otherwise it is rendered again with the function's renditions, the item rewritten, and the
+renditions it no longer makes removed. Either path removes those only after the new set is stored
+and the item written, and never a key of the new set.
 """
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from enum import Enum
 from functools import cached_property
 from typing import Final
 
@@ -25,11 +32,13 @@ from handlers.edge.keys import (
     image_id_for,
     parse_upload_key,
     rendition_key,
+    rendition_prefix,
     version_token,
 )
 from handlers.edge.lambda_context import LambdaContext
-from handlers.edge.metadata import ImageRecord, MetadataTable, Recorded, StoredRendition
-from handlers.edge.outcomes import EventRejectReason, SkipReason
+from handlers.edge.metadata import ImageRecord, ItemGone, MetadataTable, Recorded, StoredRendition, WriteRule
+from handlers.edge.outcomes import EventRejectReason, Outcome, Refused, Rendered, SkipReason, Unchanged
+from handlers.edge.retryable import passes_on_retry
 from handlers.edge.settings import Settings
 from handlers.edge.storage import Storage
 from handlers.imaging.errors import Rejected
@@ -42,6 +51,7 @@ from handlers.telemetry.events import (
     FIELD_ERROR_CODE,
     FIELD_ERROR_MESSAGE,
     FIELD_ERROR_TYPE,
+    FIELD_FINGERPRINT,
     FIELD_FORMAT,
     FIELD_HEIGHT,
     FIELD_IMAGE_ID,
@@ -50,6 +60,7 @@ from handlers.telemetry.events import (
     FIELD_PROCESSING_TIME_MS,
     FIELD_REASON,
     FIELD_RENDITION_COUNT,
+    FIELD_RENDITIONS_REMOVED,
     FIELD_VERSION_ID,
     FIELD_WIDTH,
     Level,
@@ -65,6 +76,13 @@ _ACCESS_DENIED_CODES: Final = frozenset({ERROR_CODE_ACCESS_DENIED, "AccessDenied
 _HTTP_FORBIDDEN: Final = 403
 
 
+class Delivery(Enum):
+    """How a version reached the pipeline, which decides when its item may be written."""
+
+    EVENT = "s3 event"  # an ObjectCreated record: the item moves forward only
+    REPROCESS = "reprocess"  # a Batch Operations task for the version the item records
+
+
 @dataclass
 class _Attempt:
     """One ObjectCreated record on its way through; what is known so far goes into the item."""
@@ -75,6 +93,8 @@ class _Attempt:
     owner: UploadKey | None = None
     source: SourceInfo | None = None
     timings_ms: dict[str, int] = field(default_factory=dict)
+    # The version's token as the item records it (reprocessing), so renditions keep their keys.
+    recorded_token: str | None = None
 
     @cached_property
     def image_id(self) -> str:
@@ -82,7 +102,7 @@ class _Attempt:
 
     @cached_property
     def version_token(self) -> str:
-        return version_token(self.record.version_id, self.record.sequencer)
+        return self.recorded_token or version_token(self.record.version_id, self.record.sequencer)
 
     def lap(self, name: str, since: float) -> float:
         now = time.perf_counter()
@@ -103,6 +123,7 @@ class _Attempt:
         status: ImageStatus,
         *,
         renditions: tuple[StoredRendition, ...] = (),
+        fingerprint: str | None = None,
         reason: str | None = None,
         detail: str | None = None,
         error_type: str | None = None,
@@ -129,6 +150,7 @@ class _Attempt:
             height=source.height if source else None,
             has_alpha=source.has_alpha if source else None,
             renditions=renditions,
+            fingerprint=fingerprint,
             reason=reason,
             detail=detail,
             error_type=error_type,
@@ -156,15 +178,53 @@ class Pipeline:
         self._failure_table = failure_table or table
 
     def handle_event(self, event: object) -> None:
-        failures = [f for parsed in parse_event(event) if (f := self._handle(parsed)) is not None]
+        outcomes = [self._handle(parsed) for parsed in parse_event(event)]
+        failures = [o for o in outcomes if isinstance(o, RecordFailure)]
         if failures:
             raise TransientError(failures)
 
-    def _handle(self, parsed: ParsedRecord) -> RecordFailure | None:
+    def reprocess(self, bucket: str, key: str, version_id: str | None) -> Outcome:
+        """Render this version again unless its item already lists the renditions the function makes now.
+
+        Never creates an item, and writes one only for the version it records: a version the table does
+        not know, or no longer holds as the latest, is left to the S3 event path.
+        """
+        attempt = _Attempt(ObjectCreated(bucket, key, version_id, None, "", ""), self._context.aws_request_id)
+        try:
+            try:
+                self._check_time()
+                recorded = self._table.recorded(attempt.image_id)
+                if recorded is None or recorded.uploaded_at is None:
+                    return self._skip(attempt, SkipReason.NOT_RECORDED, "no metadata item names this key")
+                if recorded.source_version_id != version_id:
+                    detail = f"the table records version {recorded.source_version_id} of this key"
+                    return self._skip(attempt, SkipReason.SUPERSEDED, detail)
+                if recorded.is_current(self._settings.fingerprint):
+                    return self._skip(attempt, SkipReason.CURRENT)
+                attempt = _Attempt(
+                    replace(attempt.record, sequencer=recorded.sequencer, uploaded_at=recorded.uploaded_at),
+                    attempt.request_id,
+                    recorded_token=recorded.version_token,
+                )
+                attempt.owner = parse_upload_key(key)
+                return self._process(attempt, attempt.owner, Delivery.REPROCESS)
+            except InvalidUploadKey as exc:
+                return self._reject(attempt, EventRejectReason.INVALID_KEY.value, str(exc), Delivery.REPROCESS)
+            except Rejected as exc:
+                return self._reject(attempt, exc.reason.value, exc.detail, Delivery.REPROCESS)
+            except SourceMissing as exc:
+                return self._skip(attempt, SkipReason.SOURCE_MISSING, detail=str(exc))
+            except ItemGone as exc:
+                return self._skip(attempt, SkipReason.NOT_RECORDED, detail=str(exc))
+        except Exception as exc:
+            # The item keeps the last result it recorded; the job's report holds this failure.
+            return self._fail(attempt, exc, record=False)
+
+    def _handle(self, parsed: ParsedRecord) -> Outcome:
         if isinstance(parsed, Skipped):
             fields = {FIELD_BUCKET: parsed.bucket, FIELD_KEY: parsed.key, FIELD_REASON: parsed.reason.value}
             log_event(_logger, Level.INFO, LogEvent.SKIPPED, fields)
-            return None
+            return Unchanged(parsed.reason)
         if isinstance(parsed, Malformed):
             fields = {
                 FIELD_BUCKET: parsed.bucket,
@@ -173,36 +233,36 @@ class Pipeline:
                 FIELD_DETAIL: parsed.detail,
             }
             log_event(_logger, Level.WARNING, LogEvent.REJECTED, fields)
-            return None
+            return Refused(parsed.reason.value, parsed.detail)
         return self._handle_upload(_Attempt(parsed, self._context.aws_request_id))
 
-    def _handle_upload(self, attempt: _Attempt) -> RecordFailure | None:
+    def _handle_upload(self, attempt: _Attempt) -> Outcome:
         # Everything not decided below (AWS errors, time, a bug) is worth a retry, then the failure queue.
         try:
             try:
-                remaining_ms = self._context.get_remaining_time_in_millis()
-                if remaining_ms < self._settings.min_remaining_ms:
-                    raise RemainingTimeTooShort(
-                        f"{remaining_ms} ms left, {self._settings.min_remaining_ms} ms needed to start"
-                    )
+                self._check_time()
                 attempt.owner = parse_upload_key(attempt.record.key)
-                self._process(attempt, attempt.owner)
+                return self._process(attempt, attempt.owner, Delivery.EVENT)
             except InvalidUploadKey as exc:
-                self._reject(attempt, EventRejectReason.INVALID_KEY.value, str(exc))
+                return self._reject(attempt, EventRejectReason.INVALID_KEY.value, str(exc), Delivery.EVENT)
             except Rejected as exc:
-                self._reject(attempt, exc.reason.value, exc.detail)
+                return self._reject(attempt, exc.reason.value, exc.detail, Delivery.EVENT)
             except SourceMissing as exc:
-                self._skip(attempt, SkipReason.SOURCE_MISSING, detail=str(exc))
+                return self._skip(attempt, SkipReason.SOURCE_MISSING, detail=str(exc))
         except Exception as exc:
             return self._fail(attempt, exc)
-        return None
 
-    def _process(self, attempt: _Attempt, owner: UploadKey) -> None:
+    def _check_time(self) -> None:
+        remaining_ms = self._context.get_remaining_time_in_millis()
+        if remaining_ms < self._settings.min_remaining_ms:
+            raise RemainingTimeTooShort(f"{remaining_ms} ms left, {self._settings.min_remaining_ms} ms needed to start")
+
+    def _process(self, attempt: _Attempt, owner: UploadKey, delivery: Delivery) -> Outcome:
         r, settings = attempt.record, self._settings
-        recorded = self._table.recorded(attempt.image_id)
-        if recorded is not None and (reason := _stale(recorded, r.sequencer)) is not None:
-            self._skip(attempt, reason)
-            return
+        if delivery is Delivery.EVENT:
+            recorded = self._table.recorded(attempt.image_id)
+            if recorded is not None and (reason := _stale(recorded, r.sequencer)) is not None:
+                return self._skip(attempt, reason)
 
         lap = time.perf_counter()
         data = self._storage.read_upload(r.bucket, r.key, r.version_id, settings.limits.max_bytes)
@@ -230,11 +290,23 @@ class Pipeline:
         attempt.lap("store", lap)
 
         # Only now, with every rendition stored, may the item say completed.
-        item = attempt.item(ImageStatus.COMPLETED, renditions=tuple(stored))
-        blocked = self._table.record(item)
-        if blocked is not None:
-            self._skip(attempt, _stale(blocked, r.sequencer) or SkipReason.DUPLICATE)
-            return
+        item = attempt.item(ImageStatus.COMPLETED, renditions=tuple(stored), fingerprint=settings.fingerprint)
+        try:
+            written = self._table.record(
+                item, WriteRule.MOVES_FORWARD if delivery is Delivery.EVENT else WriteRule.REFRESHES
+            )
+        except ItemGone:
+            # The image was deleted while it was being reprocessed: leave none of it behind.
+            for just_stored in stored:
+                self._remove(attempt, just_stored)
+            raise
+        if isinstance(written, Recorded):
+            return self._skip(attempt, _blocked(written, r.sequencer, delivery))
+        # Only now, with the new set stored and the item naming it, may the old set go.
+        obsolete = _no_longer_made(
+            written.previous_renditions, stored, rendition_prefix(owner.user_id, attempt.image_id)
+        )
+        not_removed = sum(not self._remove(attempt, rendition) for rendition in obsolete)
         source = processed.source
         fields = {
             **attempt.log_fields(),
@@ -244,32 +316,60 @@ class Pipeline:
             FIELD_HEIGHT: source.height,
             FIELD_FORMAT: source.format,
             FIELD_RENDITION_COUNT: len(stored),
+            FIELD_FINGERPRINT: settings.fingerprint,
+            FIELD_RENDITIONS_REMOVED: len(obsolete) - not_removed,
         }
         log_event(_logger, Level.INFO, LogEvent.PROCESSED, fields)
+        return Rendered(len(stored), removed=len(obsolete) - not_removed, not_removed=not_removed)
 
-    def _reject(self, attempt: _Attempt, reason: str, detail: str) -> None:
-        blocked = self._table.record(attempt.item(ImageStatus.REJECTED, reason=reason, detail=detail or None))
-        if blocked is not None:
-            self._skip(attempt, _stale(blocked, attempt.record.sequencer) or SkipReason.DUPLICATE)
-            return
+    def _remove(self, attempt: _Attempt, rendition: StoredRendition) -> bool:
+        """Delete one rendition no longer made; a failure is an ERROR line, never the record's failure.
+
+        The item already names the new set, so retrying the record would find nothing to do: the
+        line is what tells someone a stale rendition was left behind.
+        """
+        try:
+            self._storage.delete_rendition(self._settings.processed_bucket, rendition.key)
+        except Exception as exc:
+            fields = {
+                **attempt.log_fields(),
+                FIELD_DETAIL: rendition.key,
+                FIELD_ERROR_TYPE: type(exc).__name__,
+                FIELD_ERROR_CODE: _error_code(exc),
+                FIELD_ERROR_MESSAGE: str(exc),
+            }
+            log_event(_logger, Level.ERROR, LogEvent.RENDITION_NOT_REMOVED, fields)
+            return False
+        return True
+
+    def _reject(self, attempt: _Attempt, reason: str, detail: str, delivery: Delivery) -> Outcome:
+        rule = WriteRule.MOVES_FORWARD if delivery is Delivery.EVENT else WriteRule.FILLS_IN
+        item = attempt.item(ImageStatus.REJECTED, reason=reason, detail=detail or None)
+        blocked = self._table.record(item, rule)
+        if isinstance(blocked, Recorded) and delivery is Delivery.EVENT:
+            return self._skip(attempt, _stale(blocked, attempt.record.sequencer) or SkipReason.DUPLICATE)
+        # Reprocessing: a completed item keeps its renditions, but the task still failed for this reason.
         fields = {**attempt.log_fields(), FIELD_REASON: reason, FIELD_DETAIL: detail or None}
         log_event(_logger, Level.WARNING, LogEvent.REJECTED, fields)
+        return Refused(reason, detail)
 
-    def _skip(self, attempt: _Attempt, reason: SkipReason, detail: str | None = None) -> None:
+    def _skip(self, attempt: _Attempt, reason: SkipReason, detail: str | None = None) -> Unchanged:
         fields = {**attempt.log_fields(), FIELD_REASON: reason.value, FIELD_DETAIL: detail}
         log_event(_logger, Level.INFO, LogEvent.SKIPPED, fields)
+        return Unchanged(reason, detail)
 
-    def _fail(self, attempt: _Attempt, exc: Exception) -> RecordFailure:
+    def _fail(self, attempt: _Attempt, exc: Exception, record: bool = True) -> RecordFailure:
         error_type, error_code = type(exc).__name__, _error_code(exc)
-        failed = attempt.item(
-            ImageStatus.FAILED, error_type=error_type, error_code=error_code, error_message=str(exc)[:1000]
-        )
         not_recorded = None
-        try:
-            # Refused when a final result of this version or any result of a newer one exists.
-            self._failure_table.record(failed)
-        except Exception as record_exc:
-            not_recorded = f"the failed status was not recorded: {type(record_exc).__name__}: {record_exc}"
+        if record:
+            failed = attempt.item(
+                ImageStatus.FAILED, error_type=error_type, error_code=error_code, error_message=str(exc)[:1000]
+            )
+            try:
+                # Refused when a final result of this version or any result of a newer one exists.
+                self._failure_table.record(failed)
+            except Exception as record_exc:
+                not_recorded = f"the failed status was not recorded: {type(record_exc).__name__}: {record_exc}"
         fields = {
             **attempt.log_fields(),
             FIELD_ERROR_TYPE: error_type,
@@ -278,7 +378,7 @@ class Pipeline:
             FIELD_DETAIL: not_recorded,
         }
         log_event(_logger, Level.ERROR, LogEvent.FAILED, fields, exc_info=exc)
-        return RecordFailure(attempt.record.key, error_type, error_code)
+        return RecordFailure(attempt.record.key, error_type, error_code, str(exc), passes_on_retry(exc))
 
 
 def _stale(recorded: Recorded, sequencer: str) -> SkipReason | None:
@@ -288,6 +388,27 @@ def _stale(recorded: Recorded, sequencer: str) -> SkipReason | None:
     if recorded.sequencer == sequencer and recorded.is_final:
         return SkipReason.DUPLICATE
     return None
+
+
+def _blocked(recorded: Recorded, sequencer: str, delivery: Delivery) -> SkipReason:
+    """Why a completed item was not written: a newer version won, or this one is already recorded."""
+    if recorded.sequencer != sequencer:
+        return SkipReason.SUPERSEDED
+    if delivery is Delivery.REPROCESS:  # same version, same fingerprint: another task got there first
+        return SkipReason.CURRENT
+    return _stale(recorded, sequencer) or SkipReason.DUPLICATE
+
+
+def _no_longer_made(
+    previous: tuple[StoredRendition, ...], stored: list[StoredRendition], folder: str
+) -> list[StoredRendition]:
+    """The previous item's renditions whose name and format the function does not make any more.
+
+    Never a key of the new set, and never a key outside this image's own folder, whatever the old item says.
+    """
+    made = {(s.name, s.format) for s in stored}
+    keys = {s.key for s in stored}
+    return [p for p in previous if (p.name, p.format) not in made and p.key not in keys and p.key.startswith(folder)]
 
 
 def _error_code(exc: Exception) -> str:

@@ -6,6 +6,7 @@ from typing import Final
 
 from handlers import contract
 from handlers.environment import SettingsError, SettingsReader, positive, required
+from handlers.imaging.fingerprint import rendering_fingerprint
 from handlers.imaging.renditions import (
     DEFAULT_RENDITIONS,
     RenditionSpec,
@@ -32,6 +33,8 @@ class Settings:
     renditions: tuple[RenditionSpec, ...]
     limits: Limits
     min_remaining_ms: int
+    # What these renditions and this image core make: stored on every completed item.
+    fingerprint: str
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
@@ -49,6 +52,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
             max_pixels=positive(environ, contract.ENV_MAX_PIXELS, contract.DEFAULT_MAX_PIXELS),
         ),
         min_remaining_ms=positive(environ, contract.ENV_MIN_REMAINING_MS, contract.DEFAULT_MIN_REMAINING_MS),
+        fingerprint=rendering_fingerprint(renditions),
     )
 
 

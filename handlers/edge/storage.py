@@ -1,4 +1,4 @@
-"""S3 reads of uploads and writes of renditions."""
+"""S3 reads of uploads, writes of renditions, and deletes of renditions no longer made."""
 
 from typing import Any, Final, Protocol
 from urllib.parse import urlencode
@@ -21,6 +21,8 @@ class S3Api(Protocol):
     def get_object(self, **kwargs: Any) -> dict[str, Any]: ...
 
     def put_object(self, **kwargs: Any) -> dict[str, Any]: ...
+
+    def delete_object(self, **kwargs: Any) -> dict[str, Any]: ...
 
 
 class Storage:
@@ -58,3 +60,8 @@ class Storage:
             # Lifecycle rules match this tag (thumbnails expire).
             Tagging=urlencode({RENDITION_TAG_KEY: rendition.name}),
         )
+
+    def delete_rendition(self, bucket: str, key: str) -> None:
+        """Remove a rendition from view: the bucket is versioned, so S3 adds a delete marker and the
+        bytes go with the noncurrent-version expiry (SecureBucket's lifecycle)."""
+        self._s3.delete_object(Bucket=bucket, Key=key)

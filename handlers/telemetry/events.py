@@ -16,6 +16,10 @@ class LogEvent(StrEnum):
     REJECTED = "image.rejected"
     FAILED = "image.failed"
     SKIPPED = "image.skipped"
+    # A rendition the item listed but the function no longer makes could not be deleted (an ERROR line).
+    RENDITION_NOT_REMOVED = "image.rendition_not_removed"
+    # The reprocessing function's answer to one S3 Batch Operations task (handlers.reprocessor).
+    REPROCESS_TASK = "reprocess.task"
     # The image API function's events (handlers.image_api): a request answered 500, an image deleted.
     API_FAILED = "api.failed"
     API_IMAGE_DELETED = "api.image_deleted"
@@ -60,6 +64,16 @@ FIELD_ERROR_TYPE: Final = "error_type"
 FIELD_ERROR_CODE: Final = "error_code"
 FIELD_DETAIL: Final = "detail"  # human-readable why, next to a machine-readable reason
 FIELD_ERROR_MESSAGE: Final = "error_message"
+FIELD_FINGERPRINT: Final = "fingerprint"  # the rendering fingerprint of what was just made
+FIELD_RENDITIONS_REMOVED: Final = "renditions_removed"  # no longer configured, deleted after the item was written
+
+# Fields the reprocessing function adds (one reprocess.task line per S3 Batch Operations task).
+FIELD_JOB_ID: Final = "job_id"
+FIELD_TASK_ID: Final = "task_id"
+FIELD_RESULT_CODE: Final = "result_code"  # Succeeded, TemporaryFailure or PermanentFailure
+FIELD_OUTCOME: Final = "outcome"  # OUTCOME_RENDERED, or why nothing was rendered (a skip reason, ...)
+OUTCOME_RENDERED: Final = "rendered"
+FIELD_JOB_ARGUMENTS: Final = "job_arguments"  # the job's userArguments
 
 # Fields the image API function adds.
 FIELD_API_REQUEST_ID: Final = "api_request_id"  # API Gateway's request id, the one a 500 tells the client

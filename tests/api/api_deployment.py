@@ -105,6 +105,7 @@ def seed_image(
         width=2400 if status is ImageStatus.COMPLETED else None,
         height=1200 if status is ImageStatus.COMPLETED else None,
         renditions=tuple(stored),
+        fingerprint=SEED_FINGERPRINT if status is ImageStatus.COMPLETED else None,
         reason="undecodable" if status is ImageStatus.REJECTED else None,
         detail="cannot identify image file" if status is ImageStatus.REJECTED else None,
         error_type="ClientError" if status is ImageStatus.FAILED else None,
@@ -115,6 +116,8 @@ def seed_image(
     return SeededImage(image_id, key, user, iso_utc(uploaded_at), rendition_keys)
 
 
+# What the seeded completed items say made their renditions (any 16 hex digits).
+SEED_FINGERPRINT = "0123456789abcdef"
 _RENDITIONS = (("thumbnail", OutputFormat.JPEG), ("thumbnail", OutputFormat.WEBP), ("preview", OutputFormat.JPEG))
 
 

@@ -17,7 +17,7 @@ from handlers.telemetry.events import (
     FIELD_VERSIONS_DELETED,
     LogEvent,
 )
-from tests.api.api_deployment import call, item, object_keys, seed_image, versions
+from tests.api.api_deployment import SEED_FINGERPRINT, call, item, object_keys, seed_image, versions
 from tests.conftest import LogLines
 from tests.handler.deployment import PROCESSED_BUCKET, TABLE, UPLOAD_BUCKET, Deployment
 
@@ -37,6 +37,7 @@ def test_completed_image_is_its_summary_with_presigned_rendition_urls(aws: Deplo
     body = answer.body
     assert (body["image_id"], body["file_name"], body["status"]) == (seeded.image_id, "photo.jpg", "completed")
     assert (body["width"], body["height"], body["format"], body["reason"]) == (2400, 1200, "JPEG", None)
+    assert body["fingerprint"] == SEED_FINGERPRINT
     assert [(r["name"], r["format"], r["width"], r["height"]) for r in body["renditions"]] == [
         ("thumbnail", "jpeg", 150, 75),
         ("thumbnail", "webp", 150, 75),
@@ -63,6 +64,7 @@ def test_rejected_image_says_why_and_has_no_renditions(aws: Deployment) -> None:
     seeded = seed_image(aws, "notes.jpg", status=ImageStatus.REJECTED)
     body = call(get_image(seeded.image_id)).body
     assert (body["status"], body["reason"], body["renditions"]) == ("rejected", "undecodable", [])
+    assert body["fingerprint"] is None
 
 
 def test_missing_image_is_404(aws: Deployment) -> None:

@@ -16,6 +16,8 @@ import requests
 
 from emulated_aws.api_gateway import USER, delete_image, get_image, list_images, post_images, upload_request
 from handlers.edge.keys import rendition_prefix
+from handlers.imaging.fingerprint import rendering_fingerprint
+from handlers.imaging.renditions import DEFAULT_RENDITIONS
 from tests.api.api_deployment import call, item, versions
 from tests.handler import images
 from tests.handler.deployment import PROCESSED_BUCKET, UPLOAD_BUCKET, Deployment, Upload
@@ -71,6 +73,7 @@ def test_image_goes_from_upload_to_renditions_to_nothing(aws: Deployment) -> Non
     assert (body["image_id"], body["file_name"], body["status"]) == (uploaded.image_id, "photo.jpg", "completed")
     assert (body["width"], body["height"], body["size_bytes"], body["format"]) == (1200, 600, len(data), "JPEG")
     assert body["renditions"]
+    assert body["fingerprint"] == rendering_fingerprint(DEFAULT_RENDITIONS)  # what made them: the defaults
     for rendition in body["renditions"]:
         content = download(rendition["url"])
         assert len(content) == rendition["bytes"]
@@ -78,7 +81,7 @@ def test_image_goes_from_upload_to_renditions_to_nothing(aws: Deployment) -> Non
 
     # AND the listing holds it, as the same summary
     listed = call(list_images()).body["images"]
-    summary = {k: v for k, v in body.items() if k not in ("reason", "renditions")}
+    summary = {k: v for k, v in body.items() if k not in ("reason", "fingerprint", "renditions")}
     assert listed == [summary]
 
     # WHEN its owner deletes it

@@ -9,6 +9,7 @@ something other than a call.
 """
 
 import inspect
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 
 from emulated_aws.s3_events import object_created_record, s3_event
+from handlers import contract
 from handlers.edge.metadata import DynamoDbApi
 from handlers.edge.storage import S3Api
 from handlers.image_processor import aws_clients
@@ -56,6 +58,9 @@ def iam_actions(call: Call) -> set[str]:
         case ("s3", "PutObject"):
             # Tags given with the upload need PutObjectTagging as well.
             return {"s3:PutObject"} | ({"s3:PutObjectTagging"} if "Tagging" in call.params else set())
+        case ("s3", "DeleteObject"):
+            # With a VersionId it would be DeleteObjectVersion (a permanent delete), which is not granted.
+            return {"s3:DeleteObjectVersion" if "VersionId" in call.params else "s3:DeleteObject"}
         case ("dynamodb", "GetItem" | "PutItem" | "UpdateItem" | "Query" | "DeleteItem"):
             return {f"dynamodb:{call.operation}"}
     raise AssertionError(f"no IAM action known for {call}: add it to iam_actions from AWS's reference")
@@ -78,8 +83,8 @@ def recorded_calls(aws: Deployment) -> Iterator[list[Call]]:
 
 
 @pytest.fixture
-def every_outcome(aws: Deployment, recorded_calls: list[Call]) -> list[Call]:
-    """Processed, rejected, duplicate, source gone, unversioned bucket, and a failure after a write."""
+def every_outcome(aws: Deployment, recorded_calls: list[Call], monkeypatch: pytest.MonkeyPatch) -> list[Call]:
+    """Processed, rejected, duplicate, source gone, unversioned bucket, a rendition no longer made removed."""
     good = aws.upload("photo.jpg", images.jpeg((800, 600)))
     alpha = aws.upload("logo.png", images.png_with_alpha((300, 200)))
     broken = aws.upload("broken.jpg", images.truncated_jpeg())
@@ -92,6 +97,9 @@ def every_outcome(aws: Deployment, recorded_calls: list[Call]) -> list[Call]:
     current = aws.upload("current.jpg", images.jpeg((400, 300)))
     unversioned = object_created_record(UPLOAD_BUCKET, current.key, size=current.size, sequencer="0A" * 9)
     aws.invoke(s3_event(unversioned))
+    # A new version after a rendition was dropped from the config: the dropped one is deleted.
+    monkeypatch.setenv(contract.ENV_RENDITIONS, json.dumps([{"name": "thumbnail", "width": 150, "height": 150}]))
+    aws.invoke(aws.upload("photo.jpg", images.jpeg((800, 600))).event())
     return recorded_calls
 
 

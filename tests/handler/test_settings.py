@@ -7,6 +7,7 @@ import pytest
 from handlers import contract
 from handlers.edge.settings import Settings, load_settings
 from handlers.environment import SettingsError, SettingsReader
+from handlers.imaging.fingerprint import rendering_fingerprint
 from handlers.imaging.renditions import DEFAULT_RENDITIONS, OutputFormat, RenditionSpec
 from handlers.imaging.types import Limits
 
@@ -20,6 +21,7 @@ def test_only_bucket_and_table_are_required() -> None:
         renditions=DEFAULT_RENDITIONS,
         limits=Limits(max_bytes=contract.DEFAULT_MAX_OBJECT_BYTES, max_pixels=contract.DEFAULT_MAX_PIXELS),
         min_remaining_ms=contract.DEFAULT_MIN_REMAINING_MS,
+        fingerprint=rendering_fingerprint(DEFAULT_RENDITIONS),
     )
 
 
@@ -38,6 +40,10 @@ def test_every_variable_is_read() -> None:
     assert settings.renditions == (RenditionSpec("square", 64, 64, (OutputFormat.WEBP,)),)
     assert settings.limits == Limits(max_bytes=1000, max_pixels=2000)
     assert settings.min_remaining_ms == 3000
+    # AND the fingerprint is that of the renditions read, not the defaults
+    assert (
+        settings.fingerprint == rendering_fingerprint(settings.renditions) != rendering_fingerprint(DEFAULT_RENDITIONS)
+    )
 
 
 @pytest.mark.parametrize("missing", [contract.ENV_PROCESSED_BUCKET, contract.ENV_METADATA_TABLE])

@@ -50,6 +50,9 @@ def test_data_key_is_used_only_by_the_pipelines_roles_through_s3_dynamodb_and_sq
             "aws:PrincipalArn": [
                 f"arn:aws:iam::{ACCOUNT}:role/imagepipe-prod-image-processor-role-*",
                 f"arn:aws:iam::{ACCOUNT}:role/imagepipe-prod-image-api-role-*",
+                f"arn:aws:iam::{ACCOUNT}:role/imagepipe-prod-image-reprocess-role-*",
+                # S3 Batch Operations as the reprocessing job role: manifests and reports in its bucket
+                f"arn:aws:iam::{ACCOUNT}:role/imagepipe-prod-reprocess-job-role-*",
             ]
         },
         "StringEquals": {
@@ -103,7 +106,7 @@ def test_data_is_encrypted_with_the_data_key(prod: Evaluation) -> None:
 def test_every_log_group_is_encrypted_with_the_logs_key_and_kept_at_least_90_days(prod: Evaluation) -> None:
     logs_key = key(prod, "logs").outputs["arn"]
     groups = prod.of_type("aws:cloudwatch/logGroup:LogGroup")
-    assert len(groups) == 4  # image function, API function, API access logs, flow logs
+    assert len(groups) == 5  # image function, reprocessing function, API function, API access logs, flow logs
     for group in groups:
         assert group.inputs["kmsKeyId"] == logs_key, group.name
         assert group.inputs["retentionInDays"] >= 90, group.name
@@ -219,7 +222,7 @@ def test_auditor_reads_data_metadata_and_logs_only(prod: Evaluation) -> None:
         for a in allowed
     )
     log_groups = auditor["ReadLogs"]["Resource"]
-    assert len(log_groups) == 4
+    assert len(log_groups) == 5
 
 
 def test_auditor_is_explicitly_denied_writes_deletes_and_key_administration(prod: Evaluation) -> None:

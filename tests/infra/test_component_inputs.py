@@ -245,7 +245,7 @@ def construct(component: str, inputs: dict[str, Any]) -> Evaluation:
 
 def test_a_whole_number_sent_as_a_float_is_taken_as_that_number() -> None:
     ev = construct("ImagePipeline", {"memoryMb": 2048.0, "timeoutSeconds": 30.0})
-    function = ev.one("aws:lambda/function:Function").inputs
+    function = ev.one("aws:lambda/function:Function", "imagepipe-dev-web-image-processor").inputs
     assert (function["memorySize"], function["timeout"]) == (2048, 30)
 
 

@@ -100,6 +100,15 @@ def test_outputs_each_component_promises(schema: dict[str, Any]) -> None:
             "failureQueueName",
             "failureQueueArn",
             "failureQueueUrl",
+            "renderingFingerprint",
+            "reprocessFunctionName",
+            "reprocessFunctionArn",
+            "reprocessLogGroupName",
+            "reprocessJobRoleArn",
+            "reprocessBucketName",
+            "reprocessBucketArn",
+            "reprocessManifestPrefix",
+            "reprocessReportPrefix",
         },
         "ImageApi": {
             "apiUrl",
@@ -301,7 +310,7 @@ def test_every_component_constructs_from_schema_inputs(component: str) -> None:
 
 def test_pipeline_built_from_schema_inputs_uses_them() -> None:
     ev = construct("ImagePipeline", {**MINIMAL_INPUTS["ImagePipeline"], "memoryMb": 2048, "architecture": "x86_64"})
-    function = ev.one("aws:lambda/function:Function").inputs
+    function = ev.one("aws:lambda/function:Function", "imagepipe-dev-web-image-processor").inputs
     assert (function["memorySize"], function["architectures"]) == (2048, ["x86_64"])
     renditions = json.loads(function["environment"]["variables"]["RENDITIONS"])
     # WebP keeps transparency: no PNG is added for transparent sources unless the rendition asks.

@@ -23,13 +23,14 @@ def test_example_names_everything_after_its_project_stack_and_components(example
     names = {r.name for r in example.resources}
     assert {"media", "media-exports", "thumbnails-dev-media-image-processor"} <= names
     assert not any(name.startswith("imagepipe") for name in names)
-    assert example.one("aws:lambda/function:Function").inputs["name"] == "thumbnails-dev-media-image-processor"
+    functions = {f.inputs["name"] for f in example.of_type("aws:lambda/function:Function")}
+    assert functions == {"thumbnails-dev-media-image-processor", "thumbnails-dev-media-image-reprocess"}
     topics = {t.inputs["name"] for t in example.of_type("aws:sns/topic:Topic")}
     assert topics == {f"thumbnails-dev-media-alerts-{tier}" for tier in ("critical", "performance", "log-alerts")}
 
 
 def test_example_makes_one_webp_thumbnail_with_its_own_function_settings(example: Evaluation) -> None:
-    function = example.one("aws:lambda/function:Function").inputs
+    function = example.one("aws:lambda/function:Function", "thumbnails-dev-media-image-processor").inputs
     assert (function["memorySize"], function["timeout"], function["architectures"]) == (512, 30, ["x86_64"])
     variables = function["environment"]["variables"]
     assert json.loads(variables["RENDITIONS"]) == [

@@ -39,9 +39,9 @@ def processor_statements(ev: Evaluation) -> dict[str, dict[str, Any]]:
     return statements(ev.one(ROLE_POLICY, f"imagepipe-{ev.stack}-image-processor-policy").inputs["policy"])
 
 
-def test_upload_and_processed_buckets_are_two_secure_buckets(dev: Evaluation) -> None:
+def test_upload_processed_and_reprocessing_buckets_are_three_secure_buckets(dev: Evaluation) -> None:
     secure = {r.name for r in dev.of_type("imagepipe:index:SecureBucket")}
-    assert secure == {"imagepipe-dev-uploads", "imagepipe-dev-processed"}
+    assert secure == {"imagepipe-dev-uploads", "imagepipe-dev-processed", "imagepipe-dev-reprocess"}
     assert uploads(dev).outputs["bucket"] != processed(dev).outputs["bucket"]
 
 
@@ -142,7 +142,7 @@ def test_without_a_kms_key_each_service_encrypts_with_its_own_key_not_the_aws_ma
     # DynamoDB: no SSE block is its AWS-owned key; enabled=true without a key would be the aws/dynamodb KMS key.
     assert "serverSideEncryption" not in dev.one("aws:dynamodb/table:Table").inputs
     sse = dev.of_type("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
-    assert [s.inputs["rules"][0]["applyServerSideEncryptionByDefault"] for s in sse] == [{"sseAlgorithm": "AES256"}] * 2
+    assert [s.inputs["rules"][0]["applyServerSideEncryptionByDefault"] for s in sse] == [{"sseAlgorithm": "AES256"}] * 3
     queue = dev.one("aws:sqs/queue:Queue").inputs
     assert (queue.get("sqsManagedSseEnabled"), queue.get("kmsMasterKeyId")) == (True, None)
     assert "kmsKeyId" not in processor_logs(dev).inputs
@@ -215,6 +215,7 @@ def test_role_has_exactly_the_statements_the_handler_needs(dev: Evaluation, prod
         "ReadUploads",
         "ListUploadsForMissingKeys",
         "WriteRenditions",
+        "RemoveRenditionsNoLongerMade",
         "WriteOwnLogs",
         "ImageMetadata",
         "SendToFailureQueue",

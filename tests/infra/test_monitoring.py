@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from components.monitoring.catalogue import ALARMS, LOG_METRICS, AlarmSpec, Tier
+from components.monitoring.catalogue import ALARMS, LOG_METRICS, REPROCESS_LOG_METRICS, AlarmSpec, Tier
 from offline.runbook_file import RUNBOOK, render_stack_runbook
 from offline.runtime import Evaluation, RecordedResource
 from program.config import STACKS
@@ -89,11 +89,17 @@ def test_filter_patterns_are_json_patterns_on_the_handler_fields() -> None:
     }
 
 
-def test_one_metric_filter_per_catalogue_entry_on_the_function_log_group(dev: Evaluation) -> None:
-    log_group = dev.one("aws:cloudwatch/logGroup:LogGroup", "imagepipe-dev-image-processor-logs").inputs["name"]
+@pytest.mark.parametrize(
+    ("function", "metrics"),
+    [("image-processor", LOG_METRICS), ("image-reprocess", REPROCESS_LOG_METRICS)],
+)
+def test_one_metric_filter_per_catalogue_entry_on_its_functions_log_group(
+    dev: Evaluation, function: str, metrics: tuple[Any, ...]
+) -> None:
+    log_group = dev.one("aws:cloudwatch/logGroup:LogGroup", f"imagepipe-dev-{function}-logs").inputs["name"]
     filters = {r.inputs["metricTransformation"]["name"]: r.inputs for r in dev.of_type(FILTER)}
-    assert set(filters) == {m.name for m in LOG_METRICS}
-    for metric in LOG_METRICS:
+    assert set(filters) == {m.name for m in (*LOG_METRICS, *REPROCESS_LOG_METRICS)}
+    for metric in metrics:
         f = filters[metric.name]
         assert f["logGroupName"] == log_group
         assert f["pattern"] == metric.filter_pattern
@@ -117,6 +123,10 @@ def test_count_metrics_default_to_zero_and_value_metrics_have_no_default(dev: Ev
         "ImageSizeBytes": None,
         "S3AccessDenied": "0",
         "RejectedUploads": "0",
+        "ReprocessRendered": "0",
+        "ReprocessSucceeded": "0",
+        "ReprocessTemporaryFailures": "0",
+        "ReprocessPermanentFailures": "0",
     }
 
 
@@ -339,6 +349,8 @@ def test_dashboard_has_every_pipeline_health_widget(dev: Evaluation) -> None:
         "Failure queue depth",
         "API requests and errors",
         "API latency",
+        "Reprocessing tasks (S3 Batch Operations)",
+        "Reprocessing function",
         "Recent errors (last 20 ERROR lines)",
     }
 
@@ -387,7 +399,8 @@ def test_every_widget_metric_is_one_something_emits(stack: str, request: pytest.
         namespace, name = row[0], row[1]
         if namespace == "AWS/Lambda":
             assert name in LAMBDA_METRICS
-            assert row[2:4] == ["FunctionName", f"imagepipe-{stack}-image-processor"]
+            assert row[2] == "FunctionName"
+            assert row[3] in (f"imagepipe-{stack}-image-processor", f"imagepipe-{stack}-image-reprocess")
         elif namespace == "AWS/SQS":
             assert name in SQS_METRICS
         elif namespace == "AWS/ApiGateway":

@@ -11,7 +11,7 @@ from components.image_pipeline import ImagePipeline, ImagePipelineArgs, Renditio
 from components.monitoring.alarms import Alarms, AlarmsArgs
 from components.monitoring.dashboard import Dashboard, DashboardArgs
 from handlers.imaging.renditions import OutputFormat, parse_renditions
-from offline.runtime import Evaluation, run_under_mocks
+from offline.runtime import Evaluation, RecordedResource, run_under_mocks
 from tests.layers.fake_pip import FakePip
 
 LAYER = "arn:aws:lambda:eu-west-1:123456789012:layer:pillow-13:4"
@@ -40,10 +40,16 @@ def lifecycle_expiries(ev: Evaluation) -> dict[str, int]:
     }
 
 
+def processor(ev: Evaluation) -> RecordedResource:
+    (function,) = [f for f in ev.of_type("aws:lambda/function:Function") if f.name.endswith("-image-processor")]
+    return function
+
+
 def test_a_layer_of_ones_own_is_used_and_none_is_built() -> None:
     ev = pipeline(ImagePipelineArgs(layer_arn=LAYER))
     assert ev.of_type("aws:lambda/layerVersion:LayerVersion") == []
-    assert ev.one("aws:lambda/function:Function").inputs["layers"] == [LAYER]
+    # by the image processor and the reprocessing function alike
+    assert [f.inputs["layers"] for f in ev.of_type("aws:lambda/function:Function")] == [[LAYER], [LAYER]]
 
 
 def test_the_layer_cache_input_is_where_the_layer_is_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -94,7 +100,7 @@ def test_by_default_thumbnails_expire_after_90_days_as_before() -> None:
 
 def test_expiry_is_not_in_the_functions_environment() -> None:
     ev = pipeline(ImagePipelineArgs(renditions=[RenditionArgs(name="a", width=64, height=64, expiration_days=3)]))
-    variables = ev.one("aws:lambda/function:Function").inputs["environment"]["variables"]
+    variables = processor(ev).inputs["environment"]["variables"]
     assert "expiration_days" not in variables["RENDITIONS"]
 
 
@@ -121,7 +127,7 @@ def test_a_rendition_may_still_ask_for_png_besides_webp() -> None:
 
 def test_the_default_renditions_keep_writing_png_for_transparent_sources() -> None:
     ev = pipeline(ImagePipelineArgs())
-    variables = ev.one("aws:lambda/function:Function").inputs["environment"]["variables"]
+    variables = processor(ev).inputs["environment"]["variables"]
     assert {r["name"]: r["alpha_formats"] for r in json.loads(variables["RENDITIONS"])} == {
         "thumbnail": ["png"],
         "small": ["png"],

@@ -24,6 +24,10 @@ from tests.localrun.scene import is_grass, is_sky, read_scene
 
 # The image the API tour takes through the pipeline besides the samples.
 API_TOUR_IMAGES = 1
+# The photo uploaded after the renditions change, rendered by the image processor with the new set.
+AFTER_CHANGE_IMAGES = 1
+# The renditions after the demo's change (localrun/reprocess_tour.py): `small` dropped, `avatar` (WebP) added.
+RENDITIONS_AFTER_THE_JOB = ("thumbnail", "preview", "avatar")
 # What an earlier run left in the output folder; this run must not show or keep any of it.
 STALE = ("renditions/demo-user/0ld-image/0ld-version/preview.jpg", "notes-from-an-earlier-run.txt")
 
@@ -95,12 +99,14 @@ def test_demo_shows_a_redelivered_event_changes_nothing(demo: DemoRun) -> None:
     assert "redelivered the first event (S3 delivers at least once): item unchanged" in demo.output
 
 
-def test_demo_copies_the_renditions_of_every_completed_sample(demo: DemoRun) -> None:
-    # THEN each completed sample has one folder of renditions under renditions/demo-user/, readable images
+def test_demo_copies_the_renditions_of_every_completed_sample_as_the_job_left_them(demo: DemoRun) -> None:
+    # THEN each completed sample has one folder of renditions under renditions/demo-user/, readable images,
+    # the set the stack makes after the renditions change: no `small`, an `avatar`
     copied = sorted((demo.out / "renditions" / DEMO_USER).rglob("*.*"))
     completed = [s for s in demo.samples if s.expected == ImageStatus.COMPLETED]
     assert len({path.parent for path in copied}) == len(completed)
-    assert {path.name for path in copied} >= {"thumbnail.jpg", "small.webp", "preview.jpg", "preview.png"}
+    assert {path.name for path in copied} >= {"thumbnail.jpg", "avatar.webp", "preview.jpg", "preview.png"}
+    assert not [path for path in copied if path.name.startswith("small.")]
     for path in copied:
         with Image.open(path) as image:
             assert max(image.size) <= 800
@@ -120,9 +126,12 @@ def test_unknown_stack_is_an_error_not_a_traceback(tmp_path: Path, capsys: pytes
 
 
 def test_demo_prints_the_metrics_the_filters_would_record_from_its_log_lines(demo: DemoRun) -> None:
-    # WHEN the demo has run, THEN its metrics section counts what the summary shows happened
-    # (and the image the API tour uploads, processes and deletes)
-    completed = sum(1 for s in demo.samples if s.expected == ImageStatus.COMPLETED) + API_TOUR_IMAGES
+    # WHEN the demo has run, THEN its metrics section counts what the summary shows happened, from the image
+    # processor's lines only (the reprocessing function's lines go to a log group of their own)
+    # (and the image the API tour uploads, processes and deletes, and the one uploaded after the change)
+    completed = (
+        sum(1 for s in demo.samples if s.expected == ImageStatus.COMPLETED) + API_TOUR_IMAGES + AFTER_CHANGE_IMAGES
+    )
     rejected = sum(1 for s in demo.samples if s.expected == ImageStatus.REJECTED)
     assert demo.printed_metric("SuccessfulProcesses") == str(completed)
     assert demo.printed_metric("RejectedUploads") == str(rejected)
@@ -160,7 +169,7 @@ def test_phone_portrait_renditions_come_out_upright(demo: DemoRun) -> None:
     # GIVEN the phone photo, stored sideways with EXIF Orientation 6
     folder = demo.out / "renditions" / DEMO_USER / image_id_for(f"{UPLOAD_PREFIX}{DEMO_USER}/phone-portrait.jpg")
     renditions = sorted(path for path in folder.rglob("*") if path.is_file())
-    names = {f"{name}.{ext}" for name in ("thumbnail", "small", "preview") for ext in ("jpg", "webp")}
+    names = {f"{name}.{ext}" for name in ("thumbnail", "preview") for ext in ("jpg", "webp")} | {"avatar.webp"}
     assert {path.name for path in renditions} == names
     for path in renditions:
         with Image.open(path) as image:
@@ -177,7 +186,7 @@ def test_phone_portrait_renditions_come_out_upright(demo: DemoRun) -> None:
 def test_contact_sheet_lists_each_sample_with_its_status(demo: DemoRun) -> None:
     # WHEN the demo has run, THEN its page has one card per sample, headed by its status and escaped file name
     page, source = demo.page, demo.page_source
-    headings = [section.heading for section in page.sections[:-1]]
+    headings = [section.heading for section in page.sections[: len(demo.samples)]]
     assert headings == [f"{sample.expected} {sample.file_name}" for sample in demo.samples]
     for sample in demo.samples:
         assert f"<code>{html.escape(sample.file_name)}</code>" in source
@@ -225,7 +234,9 @@ def test_contact_sheet_holds_the_metrics_table_the_terminal_prints(demo: DemoRun
     for (name, unit, recorded, pattern), metric in zip(rows, LOG_METRICS, strict=True):
         assert (unit, pattern) == (metric.unit.value, metric.filter_pattern)
         assert recorded == demo.printed_metric(name)
-    completed = sum(1 for s in demo.samples if s.expected == ImageStatus.COMPLETED) + API_TOUR_IMAGES
+    completed = (
+        sum(1 for s in demo.samples if s.expected == ImageStatus.COMPLETED) + API_TOUR_IMAGES + AFTER_CHANGE_IMAGES
+    )
     assert {row[0]: row[2] for row in rows}["SuccessfulProcesses"] == str(completed)
 
 
@@ -244,3 +255,50 @@ def test_demo_takes_one_image_through_the_image_api_and_deletes_it(demo: DemoRun
     ]
     assert "signature checked" in tour[0]
     assert tour[8].strip() == "versions of the original left after DELETE: 0"
+
+
+# --- reprocessing after the renditions change ---
+
+
+def job_report(demo: DemoRun) -> list[str]:
+    """The printed report of the S3 Batch Operations job, up to its metrics."""
+    section = demo.output.split("an S3 Batch Operations job after the renditions changed", 1)[1]
+    return section.split("metrics the CloudWatch filters would record", 1)[0].splitlines()[1:]
+
+
+def test_the_job_renders_every_completed_sample_again_and_fails_the_rejected_one_with_its_reason(
+    demo: DemoRun,
+) -> None:
+    report = job_report(demo)
+    assert report[0].startswith("renditions changed: dropped small, added avatar (96x96 webp); fingerprint ")
+    # one manifest line per image the table records: the samples and the photo uploaded after the change
+    assert report[1].endswith(f": {len(demo.samples) + AFTER_CHANGE_IMAGES} lines, delivered 4 at a time")
+    completed = [s.file_name for s in demo.samples if s.expected == ImageStatus.COMPLETED]
+    assert report[2] == f"report: {len(completed)} rendered again, 1 already current, 1 failed"
+    results = {line[19:].split(": ", 1)[0]: (line[2:18].strip(), line[19:].split(": ", 1)[1]) for line in report[3:]}
+    for name in completed:
+        code, text = results[name]
+        assert code == "Succeeded" and text.startswith("rendered ") and "removed " in text, name
+    assert results["cut-short.jpg"][0] == "PermanentFailure"
+    assert results["cut-short.jpg"][1].startswith("corrupt: JPEG data unreadable")
+    assert results["after-the-change.jpg"] == ("Succeeded", "already_current")
+
+
+def test_the_jobs_task_results_are_the_reprocessing_metrics_the_dashboard_graphs(demo: DemoRun) -> None:
+    section = demo.output.split("from the reprocessing function's log lines", 1)[1].splitlines()
+    recorded = {line.split()[0]: line.split(None, 2)[2] for line in section if line.startswith("  Reprocess")}
+    completed = sum(1 for s in demo.samples if s.expected == ImageStatus.COMPLETED)
+    assert recorded == {
+        "ReprocessRendered": str(completed),
+        "ReprocessSucceeded": str(completed + AFTER_CHANGE_IMAGES),
+        "ReprocessTemporaryFailures": "0 (default: no line matched)",
+        "ReprocessPermanentFailures": "1",
+    }
+
+
+def test_contact_sheet_holds_the_jobs_report(demo: DemoRun) -> None:
+    (section,) = [s for s in demo.page.sections if s.heading.startswith("Reprocessed by an S3 Batch Operations job")]
+    header, *rows = section.rows
+    assert header == ["original", "result code", "result string"]
+    printed = job_report(demo)[3:]
+    assert [f"  {code:<16} {name}: {text}" for name, code, text in rows] == printed

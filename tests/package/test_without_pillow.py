@@ -44,9 +44,12 @@ def test_dev_and_prod_programs_evaluate_whole_without_pillow(blocked_run: dict[s
 
 def test_the_rendition_spec_loads_without_the_image_code(blocked_run: dict[str, Any]) -> None:
     imaging = [name for name in blocked_run["loaded"] if name.startswith("handlers.imaging")]
+    # the data modules only: the spec, the rendering fingerprint (the stack exports it) and the core's version
     assert imaging == [
         "handlers.imaging",
+        "handlers.imaging.core_version",
         "handlers.imaging.errors",
+        "handlers.imaging.fingerprint",
         "handlers.imaging.memory",
         "handlers.imaging.renditions",
         "handlers.imaging.types",

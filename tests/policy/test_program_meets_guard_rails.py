@@ -43,9 +43,10 @@ def test_the_example_consumer_meets_every_guard_rail(example: Evaluation) -> Non
     assert judge_evaluation(example, DEV_CONFIG) == []
 
 
-def test_prod_with_force_destroy_is_refused_for_both_buckets(prod_with_force_destroy: Evaluation) -> None:
+def test_prod_with_force_destroy_is_refused_for_every_bucket(prod_with_force_destroy: Evaluation) -> None:
     assert found(judge_evaluation(prod_with_force_destroy, PROD_CONFIG)) == [
         ("protected-no-force-destroy", "imagepipe-prod-processed"),
+        ("protected-no-force-destroy", "imagepipe-prod-reprocess"),
         ("protected-no-force-destroy", "imagepipe-prod-uploads"),
     ]
 
@@ -55,6 +56,7 @@ def test_dev_judged_as_protected_is_refused_for_exactly_its_disposable_settings(
         ("functions-reserved-concurrency", "imagepipe-dev-image-processor"),  # advisory
         ("protected-no-cleanup-schedule", "imagepipe-dev-cleanup-schedule"),
         ("protected-no-force-destroy", "imagepipe-dev-processed"),
+        ("protected-no-force-destroy", "imagepipe-dev-reprocess"),
         ("protected-no-force-destroy", "imagepipe-dev-uploads"),
     ]
 
@@ -76,10 +78,13 @@ def test_dev_judged_in_compliance_mode_is_refused_for_public_functions_and_servi
         ("compliance-customer-managed-keys", "imagepipe-dev-image-api-logs"),
         ("compliance-customer-managed-keys", "imagepipe-dev-image-processor-failures"),
         ("compliance-customer-managed-keys", "imagepipe-dev-image-processor-logs"),
+        ("compliance-customer-managed-keys", "imagepipe-dev-image-reprocess-logs"),
         ("compliance-customer-managed-keys", "imagepipe-dev-images"),
         ("compliance-customer-managed-keys", "imagepipe-dev-processed-encryption"),
+        ("compliance-customer-managed-keys", "imagepipe-dev-reprocess-encryption"),
         ("compliance-customer-managed-keys", "imagepipe-dev-uploads-encryption"),
         ("compliance-functions-in-vpc", "imagepipe-dev-cleanup"),
         ("compliance-functions-in-vpc", "imagepipe-dev-image-api"),
         ("compliance-functions-in-vpc", "imagepipe-dev-image-processor"),
+        ("compliance-functions-in-vpc", "imagepipe-dev-image-reprocess"),
     ]
