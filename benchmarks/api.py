@@ -106,9 +106,9 @@ def _provision(region: str) -> str:
 
     from emulated_aws.provisioning import create_metadata_table, create_versioned_bucket
     from handlers.contract import ImageStatus
-    from handlers.edge.keys import image_id_for, rendition_key, upload_key
-    from handlers.edge.metadata import ImageRecord, StoredRendition
+    from handlers.image_item import ImageRecord, StoredRendition
     from handlers.imaging.renditions import OutputFormat
+    from handlers.key_layout import image_id_for, rendition_key, upload_key
     from handlers.timestamps import iso_utc
 
     session = boto3.session.Session(region_name=region)

@@ -37,9 +37,9 @@ from emulated_aws.s3_events import S3Event, Sequencers, object_created_record, s
 from emulated_aws.server import LocalAws, local_aws
 from handlers import contract
 from handlers.api.clients import reset_api_clients
-from handlers.edge.keys import image_id_for
-from handlers.edge.metadata import decode_item
+from handlers.image_item import decode_item
 from handlers.image_processor import handler, reset_aws_clients
+from handlers.key_layout import image_id_for
 from handlers.telemetry.logger import ROOT_LOGGER_NAME
 from localrun import contact_sheet
 from localrun.api_tour import run_tour

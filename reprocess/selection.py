@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from handlers.contract import TABLE_HASH_KEY, USER_INDEX_HASH_KEY, USER_INDEX_NAME, ImageStatus
-from handlers.edge.metadata import ATTR_FINGERPRINT, ATTR_SOURCE_VERSION_ID, ATTR_STATUS, decode_item
+from handlers.image_item import ATTR_FINGERPRINT, ATTR_SOURCE_VERSION_ID, ATTR_STATUS, decode_item
 
 # Item attributes a selection reads (besides the ones handlers.edge.metadata names).
 ATTR_SOURCE_BUCKET: Final = "source_bucket"

@@ -19,8 +19,8 @@ from handlers.api.responses import ApiResponse, json_response, no_content
 from handlers.api.settings import ApiSettings
 from handlers.api.summary import ImageDetail, RenditionView, image_summary
 from handlers.contract import API_IMAGE_ID_PARAM, TABLE_HASH_KEY, UPLOAD_PREFIX, USER_INDEX_HASH_KEY
-from handlers.edge.keys import is_image_id, rendition_prefix
-from handlers.edge.metadata import ATTR_FINGERPRINT, decode_item
+from handlers.image_item import ATTR_FINGERPRINT, decode_item
+from handlers.key_layout import is_image_id, rendition_prefix
 from handlers.telemetry.events import FIELD_IMAGE_ID, FIELD_USER_ID, FIELD_VERSIONS_DELETED, Level, LogEvent
 from handlers.telemetry.logger import log_event
 

@@ -20,8 +20,8 @@ from handlers.api.responses import ApiResponse, json_response
 from handlers.api.settings import ApiSettings
 from handlers.api.summary import image_summary
 from handlers.contract import TABLE_HASH_KEY, USER_INDEX_HASH_KEY, USER_INDEX_NAME, USER_INDEX_RANGE_KEY
-from handlers.edge.keys import is_image_id
-from handlers.edge.metadata import decode_item
+from handlers.image_item import decode_item
+from handlers.key_layout import is_image_id
 from handlers.timestamps import is_iso_utc
 
 PARAM_LIMIT: Final = "limit"

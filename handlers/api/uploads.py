@@ -21,7 +21,7 @@ from handlers.api.proxy_event import ApiRequest
 from handlers.api.responses import ApiResponse, json_response
 from handlers.api.settings import ApiSettings
 from handlers.contract import UPLOAD_CONTENT_TYPES
-from handlers.edge.keys import image_id_for, upload_key
+from handlers.key_layout import image_id_for, upload_key
 
 FIELD_FILE_NAME: Final = "file_name"
 FIELD_CONTENT_TYPE: Final = "content_type"

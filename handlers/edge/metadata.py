@@ -11,26 +11,27 @@ item's own, so a newer version recorded meanwhile always wins.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Final, Protocol
 
 from botocore.exceptions import ClientError
 
-from handlers.contract import TABLE_HASH_KEY, USER_INDEX_HASH_KEY, USER_INDEX_RANGE_KEY, ImageStatus
-
-# Item attributes beyond the table's key schema (handlers.contract names those).
-ATTR_SEQUENCER: Final = "sequencer"
-ATTR_STATUS: Final = "status"
-ATTR_VERSION_TOKEN: Final = "version_token"
-ATTR_SOURCE_VERSION_ID: Final = "source_version_id"
-# The rendering fingerprint (handlers.imaging.fingerprint) of a completed item's renditions.
-ATTR_FINGERPRINT: Final = "fingerprint"
-ATTR_RENDITIONS: Final = "renditions"
+from handlers.contract import TABLE_HASH_KEY, USER_INDEX_RANGE_KEY, ImageStatus
+from handlers.image_item import (
+    ATTR_FINGERPRINT,
+    ATTR_RENDITIONS,
+    ATTR_SEQUENCER,
+    ATTR_SOURCE_VERSION_ID,
+    ATTR_STATUS,
+    ATTR_VERSION_TOKEN,
+    AttributeValue,
+    ImageRecord,
+    StoredRendition,
+    decode_value,
+)
 
 _CONDITION_FAILED: Final = "ConditionalCheckFailedException"
-
-AttributeValue = dict[str, Any]
 
 
 class WriteRule(Enum):
@@ -48,7 +49,7 @@ class WriteRule(Enum):
         # DynamoDB refuses a placeholder the expression does not use.
         return {name: value for name, value in placeholders.items() if name in self.value}
 
-    def values(self, record: "ImageRecord") -> dict[str, AttributeValue]:
+    def values(self, record: ImageRecord) -> dict[str, AttributeValue]:
         values = {
             ":seq": {"S": record.sequencer},
             ":failed": {"S": ImageStatus.FAILED.value},
@@ -64,80 +65,6 @@ class DynamoDbApi(Protocol):
     def get_item(self, **kwargs: Any) -> dict[str, Any]: ...
 
     def put_item(self, **kwargs: Any) -> dict[str, Any]: ...
-
-
-@dataclass(frozen=True)
-class StoredRendition:
-    name: str
-    format: str
-    key: str
-    content_type: str
-    width: int
-    height: int
-    bytes: int
-
-
-@dataclass(frozen=True)
-class ImageRecord:
-    """What the table says about one upload key: the outcome of its latest known version."""
-
-    image_id: str
-    source_bucket: str
-    source_key: str
-    source_version_id: str | None
-    sequencer: str
-    version_token: str
-    uploaded_at: str
-    status: ImageStatus
-    updated_at: str
-    request_id: str
-    user_id: str | None = None
-    file_name: str | None = None
-    size_bytes: int | None = None
-    format: str | None = None
-    width: int | None = None
-    height: int | None = None
-    has_alpha: bool | None = None
-    renditions: tuple[StoredRendition, ...] = ()
-    # What made the renditions (completed items only): the function's rendering fingerprint.
-    fingerprint: str | None = None
-    reason: str | None = None
-    detail: str | None = None
-    error_type: str | None = None
-    error_code: str | None = None
-    error_message: str | None = None
-    timings_ms: Mapping[str, int] = field(default_factory=dict)
-
-    def to_item(self) -> dict[str, AttributeValue]:
-        plain: dict[str, object] = {
-            TABLE_HASH_KEY: self.image_id,
-            # The user index is sparse: keys without a user id stay out of it.
-            USER_INDEX_HASH_KEY: self.user_id,
-            USER_INDEX_RANGE_KEY: self.uploaded_at,
-            "file_name": self.file_name,
-            "source_bucket": self.source_bucket,
-            "source_key": self.source_key,
-            ATTR_SOURCE_VERSION_ID: self.source_version_id,
-            ATTR_SEQUENCER: self.sequencer,
-            ATTR_VERSION_TOKEN: self.version_token,
-            ATTR_STATUS: self.status.value,
-            "size_bytes": self.size_bytes,
-            "format": self.format,
-            "width": self.width,
-            "height": self.height,
-            "has_alpha": self.has_alpha,
-            ATTR_RENDITIONS: [vars(r) for r in self.renditions] if self.status is ImageStatus.COMPLETED else None,
-            ATTR_FINGERPRINT: self.fingerprint if self.status is ImageStatus.COMPLETED else None,
-            "reason": self.reason,
-            "detail": self.detail,
-            "error_type": self.error_type,
-            "error_code": self.error_code,
-            "error_message": self.error_message,
-            "timings_ms": dict(self.timings_ms) or None,
-            "updated_at": self.updated_at,
-            "request_id": self.request_id,
-        }
-        return {name: encode_value(value) for name, value in plain.items() if value is not None}
 
 
 @dataclass(frozen=True)
@@ -250,38 +177,3 @@ class ItemGone(Exception):
 
     def __init__(self, image_id: str) -> None:
         super().__init__(f"the metadata item {image_id} was deleted while the image was being reprocessed")
-
-
-def encode_value(value: object) -> AttributeValue:
-    """A plain value as a DynamoDB attribute value (the few types items here hold)."""
-    if isinstance(value, bool):
-        return {"BOOL": value}
-    if isinstance(value, str):
-        return {"S": value}
-    if isinstance(value, int):
-        return {"N": str(value)}
-    if isinstance(value, list | tuple):
-        return {"L": [encode_value(v) for v in value]}
-    if isinstance(value, Mapping):
-        return {"M": {str(k): encode_value(v) for k, v in value.items() if v is not None}}
-    raise TypeError(f"cannot store {type(value).__name__} in a metadata item")
-
-
-def decode_item(item: Mapping[str, AttributeValue]) -> dict[str, Any]:
-    """A DynamoDB item as plain values (numbers as int), for readers of the table."""
-    return {name: decode_value(value) for name, value in item.items()}
-
-
-def decode_value(value: AttributeValue) -> Any:
-    ((kind, payload),) = value.items()
-    if kind == "S" or kind == "BOOL":
-        return payload
-    if kind == "N":
-        return int(payload) if payload.lstrip("-").isdigit() else float(payload)
-    if kind == "L":
-        return [decode_value(v) for v in payload]
-    if kind == "M":
-        return {k: decode_value(v) for k, v in payload.items()}
-    if kind == "NULL":
-        return None
-    raise TypeError(f"unexpected DynamoDB attribute type {kind}")

@@ -26,7 +26,17 @@ from botocore.exceptions import ClientError
 from handlers.contract import ImageStatus
 from handlers.edge.errors import RecordFailure, RemainingTimeTooShort, SourceMissing, TransientError
 from handlers.edge.events import Malformed, ObjectCreated, ParsedRecord, Skipped, parse_event
-from handlers.edge.keys import (
+from handlers.edge.lambda_context import LambdaContext
+from handlers.edge.metadata import ItemGone, MetadataTable, Recorded, WriteRule
+from handlers.edge.outcomes import EventRejectReason, Outcome, Refused, Rendered, SkipReason, Unchanged
+from handlers.edge.retryable import passes_on_retry
+from handlers.edge.settings import Settings
+from handlers.edge.storage import Storage
+from handlers.image_item import ImageRecord, StoredRendition
+from handlers.imaging.errors import Rejected
+from handlers.imaging.process import process_image
+from handlers.imaging.types import SourceInfo
+from handlers.key_layout import (
     InvalidUploadKey,
     UploadKey,
     image_id_for,
@@ -35,15 +45,6 @@ from handlers.edge.keys import (
     rendition_prefix,
     version_token,
 )
-from handlers.edge.lambda_context import LambdaContext
-from handlers.edge.metadata import ImageRecord, ItemGone, MetadataTable, Recorded, StoredRendition, WriteRule
-from handlers.edge.outcomes import EventRejectReason, Outcome, Refused, Rendered, SkipReason, Unchanged
-from handlers.edge.retryable import passes_on_retry
-from handlers.edge.settings import Settings
-from handlers.edge.storage import Storage
-from handlers.imaging.errors import Rejected
-from handlers.imaging.process import process_image
-from handlers.imaging.types import SourceInfo
 from handlers.telemetry.events import (
     ERROR_CODE_ACCESS_DENIED,
     FIELD_BUCKET,

@@ -14,10 +14,10 @@ from emulated_aws.api_gateway import USER, ProxyEvent
 from emulated_aws.lambda_context import FrozenLambdaContext
 from handlers import contract
 from handlers.contract import ImageStatus
-from handlers.edge.keys import image_id_for, rendition_key, rendition_prefix, upload_key
-from handlers.edge.metadata import ImageRecord, StoredRendition
 from handlers.image_api import handler
+from handlers.image_item import ImageRecord, StoredRendition
 from handlers.imaging.renditions import OutputFormat
+from handlers.key_layout import image_id_for, rendition_key, rendition_prefix, upload_key
 from handlers.timestamps import iso_utc
 from tests.handler.deployment import PROCESSED_BUCKET, TABLE, UPLOAD_BUCKET, Deployment
 

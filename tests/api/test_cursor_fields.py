@@ -21,7 +21,7 @@ from handlers.api.listing import (
     MAX_CURSOR_CHARS,
     encode_cursor,
 )
-from handlers.edge.keys import image_id_for
+from handlers.key_layout import image_id_for
 from handlers.timestamps import iso_utc
 from tests.api.api_deployment import FIRST_UPLOAD, call, seed_image
 from tests.handler.deployment import Deployment

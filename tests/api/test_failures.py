@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from emulated_aws.api_gateway import USER, delete_image, list_images
 from handlers.api.clients import api_clients
-from handlers.edge.keys import rendition_prefix
+from handlers.key_layout import rendition_prefix
 from handlers.telemetry.events import (
     FIELD_API_REQUEST_ID,
     FIELD_ERROR_CODE,

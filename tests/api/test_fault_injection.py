@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError, NoCredenti
 from emulated_aws.api_gateway import USER, delete_image, get_image, list_images, post_images, upload_request
 from handlers.api.clients import AWS_OPERATIONS, api_clients
 from handlers.aws_budget import OutOfTime
-from handlers.edge.keys import rendition_prefix
+from handlers.key_layout import rendition_prefix
 from handlers.telemetry.events import FIELD_API_REQUEST_ID, FIELD_ERROR_TYPE, FIELD_EVENT, FIELD_LEVEL, LogEvent
 from tests.api.api_deployment import SeededImage, call, item, seed_image, versions
 from tests.conftest import LogLines

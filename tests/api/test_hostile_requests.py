@@ -42,7 +42,7 @@ HOSTILE = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.large_base_example],
 )
 BIG = 100_000
-# An image id's shape: a UUID in canonical lower-case text (handlers.edge.keys.image_id_for).
+# An image id's shape: a UUID in canonical lower-case text (handlers.key_layout.image_id_for).
 IMAGE_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MAX_BYTES = contract.DEFAULT_MAX_OBJECT_BYTES
 

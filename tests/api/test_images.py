@@ -8,7 +8,7 @@ from emulated_aws.api_gateway import OTHER_USER, USER, delete_image, get_image
 from emulated_aws.environment import REGION
 from handlers import contract
 from handlers.contract import ImageStatus
-from handlers.edge.keys import rendition_prefix
+from handlers.key_layout import rendition_prefix
 from handlers.telemetry.events import (
     FIELD_EVENT,
     FIELD_IMAGE_ID,

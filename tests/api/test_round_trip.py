@@ -15,9 +15,9 @@ from typing import Any
 import requests
 
 from emulated_aws.api_gateway import USER, delete_image, get_image, list_images, post_images, upload_request
-from handlers.edge.keys import rendition_prefix
 from handlers.imaging.fingerprint import rendering_fingerprint
 from handlers.imaging.renditions import DEFAULT_RENDITIONS
+from handlers.key_layout import rendition_prefix
 from tests.api.api_deployment import call, item, versions
 from tests.handler import images
 from tests.handler.deployment import PROCESSED_BUCKET, UPLOAD_BUCKET, Deployment, Upload

@@ -16,7 +16,7 @@ import pytest
 from emulated_aws.api_gateway import USER, post_images, upload_request
 from emulated_aws.environment import REGION
 from handlers import contract
-from handlers.edge.keys import image_id_for, parse_upload_key
+from handlers.key_layout import image_id_for, parse_upload_key
 from tests.api.api_deployment import call
 from tests.handler.deployment import UPLOAD_BUCKET, Deployment
 

@@ -17,7 +17,7 @@ import pytest
 from emulated_aws.lambda_context import FrozenLambdaContext
 from handlers import cleanup_handler, contract
 from handlers.contract import ImageStatus
-from handlers.edge.metadata import ImageRecord
+from handlers.image_item import ImageRecord
 from handlers.timestamps import iso_utc
 from tests.handler.deployment import PROCESSED_BUCKET, TABLE, UPLOAD_BUCKET
 

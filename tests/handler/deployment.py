@@ -14,9 +14,9 @@ from emulated_aws.lambda_context import FrozenLambdaContext
 from emulated_aws.provisioning import create_metadata_table, create_versioned_bucket
 from emulated_aws.s3_events import S3Event, Sequencers, object_created_record, s3_event
 from handlers import contract
-from handlers.edge.keys import image_id_for
-from handlers.edge.metadata import decode_item
+from handlers.image_item import decode_item
 from handlers.image_processor import handler
+from handlers.key_layout import image_id_for
 
 UPLOAD_BUCKET = "imagepipe-test-uploads"
 PROCESSED_BUCKET = "imagepipe-test-processed"

@@ -19,7 +19,7 @@ from handlers.contract import (
     ImageStatus,
 )
 from handlers.edge.events import SEQUENCER_WIDTH
-from handlers.edge.metadata import decode_item
+from handlers.image_item import decode_item
 from handlers.image_processor import aws_clients
 from handlers.imaging.errors import RejectReason
 from tests.handler import images

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from handlers.contract import ENV_RENDITIONS, RENDITION_PREFIX, ImageStatus
-from handlers.edge.metadata import ImageRecord, StoredRendition
+from handlers.image_item import ImageRecord, StoredRendition
 from handlers.image_processor import aws_clients
 from handlers.imaging.fingerprint import rendering_fingerprint
 from handlers.imaging.renditions import DEFAULT_RENDITIONS, renditions_from_json

@@ -23,7 +23,7 @@ from handlers.contract import (
     USER_INDEX_NAME,
     ImageStatus,
 )
-from handlers.edge.metadata import decode_item
+from handlers.image_item import decode_item
 from handlers.imaging.errors import RejectReason
 from handlers.telemetry.events import FIELD_DETAIL, FIELD_EVENT, FIELD_KEY, FIELD_LEVEL, FIELD_REASON, Level, LogEvent
 from tests.conftest import LogLines

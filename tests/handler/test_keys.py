@@ -3,7 +3,8 @@
 import pytest
 
 from handlers.edge.events import normalize_sequencer
-from handlers.edge.keys import (
+from handlers.imaging.renditions import OutputFormat
+from handlers.key_layout import (
     InvalidUploadKey,
     UploadKey,
     image_id_for,
@@ -13,7 +14,6 @@ from handlers.edge.keys import (
     upload_key,
     version_token,
 )
-from handlers.imaging.renditions import OutputFormat
 
 
 def test_upload_key_names_user_and_file() -> None:

@@ -15,7 +15,7 @@ from PIL import Image
 
 from components.monitoring.catalogue import LOG_METRICS
 from handlers.contract import UPLOAD_PREFIX, ImageStatus
-from handlers.edge.keys import image_id_for
+from handlers.key_layout import image_id_for
 from localrun.demo import DEMO_USER, main
 from localrun.output_folder import MARKER
 from localrun.samples import Sample, samples
