@@ -78,7 +78,8 @@ def cmd_test(args: list[str]) -> int:
     ):
         if (code := run(*step)) != 0:
             return code
-    return run(py, "-m", "pytest", *args)
+    # One worker per core; each test file stays on one worker, so its module fixtures run once.
+    return run(py, "-m", "pytest", "-n", "auto", "--dist", "loadfile", *args)
 
 
 def cmd_module(module: str) -> Callable[[list[str]], int]:

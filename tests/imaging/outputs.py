@@ -14,7 +14,7 @@ LIMITS: Final = Limits(max_bytes=20 * 1024 * 1024, max_pixels=50_000_000)
 # JPEG and lossy WebP move solid colours by a few levels; far less than any test's colour gap.
 LOSSY_TOLERANCE: Final = 12
 # A memory address or a Python object's default repr: never part of a rejection's detail.
-OBJECT_ADDRESS: Final = re.compile(r"0x[0-9a-f]+|<[^>]* object at ", re.IGNORECASE)
+OBJECT_ADDRESS: Final = re.compile(r"\b0x[0-9a-f]+|<[^>]* object at ", re.IGNORECASE)
 
 
 def process(data: bytes, *specs: RenditionSpec, limits: Limits = LIMITS) -> ProcessedImage:
