@@ -1,7 +1,5 @@
 """The imagepipe Pulumi program: config, compliance, pipeline, API, alerting, monitoring, exports."""
 
-from dataclasses import asdict
-
 import pulumi
 
 from components.compliance.access_roles import AccessRoles
@@ -27,9 +25,8 @@ from program.stack_args import (
     network_args,
     pipeline_args,
 )
-from program.wiring import cleaning, serving, watching
+from program.wiring import cleaning, reprocess_outputs, serving, watching
 from reprocess.outputs import OUTPUT_NAME as REPROCESS_OUTPUT
-from reprocess.outputs import ReprocessOutputs
 
 config = load_config()
 names = naming(config)
@@ -65,30 +62,4 @@ pulumi.export("user_pool_client_id", api.user_pool_client_id)
 for tier in Tier:
     pulumi.export(f"{tier.value.replace('-', '_')}_topic_arn", alerting.topics[tier].arn)
 # What `python3 tasks.py reprocess STACK` reads (reprocess/outputs.py names every field once).
-pulumi.export(
-    REPROCESS_OUTPUT,
-    pulumi.Output.all(
-        pipeline.reprocess_function_arn,
-        pipeline.reprocess_job_role_arn,
-        pipeline.reprocess_bucket_name,
-        pipeline.reprocess_manifest_prefix,
-        pipeline.reprocess_report_prefix,
-        pipeline.rendering_fingerprint,
-        pipeline.table_name,
-    ).apply(
-        lambda v: asdict(
-            ReprocessOutputs(
-                function_arn=v[0],
-                job_role_arn=v[1],
-                bucket=v[2],
-                manifest_prefix=v[3],
-                report_prefix=v[4],
-                fingerprint=v[5],
-                table=v[6],
-                concurrency=config.function.reprocess_concurrency,
-                memory_mb=config.function.memory_mb,
-                architecture=config.function.architecture,
-            )
-        )
-    ),
-)
+pulumi.export(REPROCESS_OUTPUT, reprocess_outputs(pipeline, config))

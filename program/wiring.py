@@ -1,11 +1,18 @@
 """How this program hands one component's outputs to another: the pipeline's buckets and table to the
 API and the cleanup, and what monitoring watches. A consumer of the package writes the same few lines."""
 
+from dataclasses import asdict
+from typing import Any
+
+import pulumi
+
 from components.dev_cleanup import DevCleanup, DevCleanupArgs
 from components.image_api import ImageApi, ImageApiArgs
 from components.image_pipeline import ImagePipeline
 from components.monitoring.alerting_sns import AlertingSNS
 from components.monitoring.pipeline_monitoring import PipelineMonitoringArgs
+from program.config import StackConfig
+from reprocess.outputs import ReprocessOutputs
 
 
 def serving(pipeline: ImagePipeline) -> ImageApiArgs:
@@ -56,3 +63,31 @@ def watching(
     if cleanup is not None:
         watched["cleanup_function_name"] = cleanup.function_name
     return watched
+
+
+def reprocess_outputs(pipeline: ImagePipeline, config: StackConfig) -> pulumi.Output[dict[str, Any]]:
+    """What `python3 tasks.py reprocess STACK` reads from the stack's outputs."""
+    return pulumi.Output.all(
+        pipeline.reprocess_function_arn,
+        pipeline.reprocess_job_role_arn,
+        pipeline.reprocess_bucket_name,
+        pipeline.reprocess_manifest_prefix,
+        pipeline.reprocess_report_prefix,
+        pipeline.rendering_fingerprint,
+        pipeline.table_name,
+    ).apply(
+        lambda v: asdict(
+            ReprocessOutputs(
+                function_arn=v[0],
+                job_role_arn=v[1],
+                bucket=v[2],
+                manifest_prefix=v[3],
+                report_prefix=v[4],
+                fingerprint=v[5],
+                table=v[6],
+                concurrency=config.function.reprocess_concurrency,
+                memory_mb=config.function.memory_mb,
+                architecture=config.function.architecture,
+            )
+        )
+    )
