@@ -27,6 +27,7 @@ from components.monitoring.catalogue import (
 from components.naming import LongestName, max_prefix, name_prefix, prefix_rule
 from components.type_tokens import component_options, type_token
 from handlers import contract
+from handlers.alerts.guide import runbook_section
 
 # CloudWatch's limit on AlarmDescription.
 MAX_DESCRIPTION = 1024
@@ -64,7 +65,7 @@ def condition_text(spec: AlarmSpec, threshold: float, period_s: int) -> str:
 
 def runbook_link(runbook_url: str | None, spec: AlarmSpec) -> str | None:
     """The alarm's section of the runbook (docs/alerts.md, published where runbook_url points)."""
-    return None if not runbook_url else f"{runbook_url}#{spec.id}"
+    return None if not runbook_url else runbook_section(runbook_url, spec.id)
 
 
 def describe(

@@ -38,6 +38,8 @@ class Source(StrEnum):
     S3_UPLOADS = "upload requests"  # BucketName (the upload bucket) and FilterId (UPLOAD_REQUEST_FILTER)
     API = "image API"  # ApiName and Stage
     CLEANUP = "cleanup function"  # FunctionName
+    FORMATTER = "alert formatter"  # FunctionName
+    FORMATTER_QUEUE = "alert formatter's failure queue"  # QueueName
 
     @property
     def aws_namespace(self) -> str | None:
@@ -51,6 +53,8 @@ AWS_NAMESPACES: Final = {
     Source.S3_UPLOADS: "AWS/S3",
     Source.API: "AWS/ApiGateway",
     Source.CLEANUP: "AWS/Lambda",
+    Source.FORMATTER: "AWS/Lambda",
+    Source.FORMATTER_QUEUE: "AWS/SQS",
 }
 
 
@@ -84,6 +88,9 @@ API_SERVER_ERRORS = MetricRef(Source.API, "5XXError", "Sum")
 API_LATENCY = MetricRef(Source.API, "Latency", "p99")
 # The dev cleanup function: it fails its invocation when anything could not be deleted.
 CLEANUP_ERRORS = MetricRef(Source.CLEANUP, "Errors", "Sum")
+# The alert formatter: its failed invocations, and the notifications it gave up on.
+FORMATTER_ERRORS = MetricRef(Source.FORMATTER, "Errors", "Sum")
+FORMATTER_QUEUE_DEPTH = MetricRef(Source.FORMATTER_QUEUE, "ApproximateNumberOfMessagesVisible", "Maximum")
 
 
 @dataclass(frozen=True)
@@ -202,6 +209,8 @@ class StackFacts:
     api: bool = False
     # Whether the stack runs the dev cleanup schedule.
     cleanup: bool = False
+    # Whether an alert formatter composes the stack's alert emails.
+    formatter: bool = False
 
 
 @dataclass(frozen=True)
@@ -210,6 +219,8 @@ class AlarmSpec:
 
     id: str
     tier: Tier
+    # What broke, in words, for an email's subject: `image function errors`.
+    title: str
     comparison: str
     # The stack's default; None: the alarm does not apply (e.g. no reserved concurrency).
     # alarmThresholds overrides it by id.
@@ -236,6 +247,24 @@ class AlarmSpec:
     needs_api: bool = False
     # Only where the stack runs the dev cleanup.
     needs_cleanup: bool = False
+    # Only where an alert formatter composes the emails; such an alarm watches the formatter itself, so it
+    # notifies the raw topic, whose email subscribers get CloudWatch's own text.
+    needs_formatter: bool = False
+    # Written after the figure in an email's subject (`7.5% in 5 min`); empty for counts.
+    subject_unit: str = ""
+    # Log lines that explain an alarm on an AWS metric (the metric's own log lines for a log metric).
+    log_evidence: "LogMetric | None" = None
+
+    @property
+    def evidence_lines(self) -> "LogMetric | None":
+        """The log metric whose lines are the evidence for this alarm, if any."""
+        if self.log_evidence is not None:
+            return self.log_evidence
+        refs = [self.metric] if self.metric is not None else [ref for _, ref in self.expression_metrics]
+        for ref in refs:
+            if ref.source is Source.LOGS:
+                return next(m for m in LOG_METRICS if m.name == ref.name)
+        return None
 
     def threshold_for(self, facts: StackFacts) -> float | None:
         if self.needs_traffic and not facts.expect_traffic:
@@ -243,6 +272,8 @@ class AlarmSpec:
         if self.needs_api and not facts.api:
             return None
         if self.needs_cleanup and not facts.cleanup:
+            return None
+        if self.needs_formatter and not facts.formatter:
             return None
         default = self.default_threshold(facts)
         return None if default is None else facts.overrides.get(self.id, default)
@@ -264,6 +295,8 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     # --- critical: users' images are not being processed ---
     AlarmSpec(
         id="function-errors",
+        title="image function errors",
+        log_evidence=LAMBDA_ERRORS,
         tier=Tier.CRITICAL,
         metric=ERRORS,
         comparison=GREATER,
@@ -279,6 +312,9 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="error-rate",
+        title="image function error rate",
+        subject_unit="%",
+        log_evidence=LAMBDA_ERRORS,
         tier=Tier.CRITICAL,
         # Errors/Invocations as a rate; the seed averaged Errors, which is not a rate.
         expression="IF(invocations > 0, 100 * errors / invocations, 0)",
@@ -300,6 +336,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="failure-queue-messages",
+        title="events in the failure queue",
         tier=Tier.CRITICAL,
         metric=QUEUE_DEPTH,
         comparison=GREATER,
@@ -315,6 +352,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="no-invocations",
+        title="uploads not invoking the function",
         tier=Tier.CRITICAL,
         metric=INVOCATIONS,
         comparison=LESS,
@@ -334,6 +372,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="too-few-successes",
+        title="too few images processed",
         tier=Tier.CRITICAL,
         metric=SUCCESSFUL_PROCESSES.ref(),
         comparison=LESS,
@@ -353,6 +392,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="recursive-invocations-dropped",
+        title="recursive invocations dropped",
         tier=Tier.CRITICAL,
         metric=RECURSIVE_INVOCATIONS_DROPPED,
         comparison=GREATER,
@@ -368,6 +408,8 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="api-5xx-rate",
+        title="image API server errors",
+        subject_unit="%",
         tier=Tier.CRITICAL,
         expression="IF(requests > 0, 100 * errors / requests, 0)",
         expression_metrics=(
@@ -390,6 +432,8 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     # --- performance: slower or saturated, still working ---
     AlarmSpec(
         id="duration-p99",
+        title="image function duration p99",
+        subject_unit=" ms",
         tier=Tier.PERFORMANCE,
         metric=DURATION.stat("p99"),
         comparison=GREATER,
@@ -406,6 +450,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="throttles",
+        title="image function throttled",
         tier=Tier.PERFORMANCE,
         metric=THROTTLES,
         comparison=GREATER,
@@ -421,6 +466,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="concurrency",
+        title="image function concurrency",
         tier=Tier.PERFORMANCE,
         metric=CONCURRENT_EXECUTIONS,
         comparison=GREATER,
@@ -437,6 +483,8 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="processing-time-p99",
+        title="processing time p99",
+        subject_unit=" ms",
         tier=Tier.PERFORMANCE,
         metric=IMAGE_PROCESSING_TIME.ref("p99"),
         comparison=GREATER,
@@ -453,6 +501,8 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="api-latency-p99",
+        title="image API latency p99",
+        subject_unit=" ms",
         tier=Tier.PERFORMANCE,
         metric=API_LATENCY,
         comparison=GREATER,
@@ -471,6 +521,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     # --- log alerts: signals from the handler's own log lines ---
     AlarmSpec(
         id="lambda-errors",
+        title="ERROR log lines",
         tier=Tier.LOG_ALERTS,
         metric=LAMBDA_ERRORS.ref(),
         comparison=GREATER,
@@ -487,6 +538,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="s3-access-denied",
+        title="S3/DynamoDB access denied",
         tier=Tier.LOG_ALERTS,
         metric=S3_ACCESS_DENIED.ref(),
         comparison=GREATER,
@@ -502,6 +554,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="rejected-uploads",
+        title="rejected uploads",
         tier=Tier.LOG_ALERTS,
         metric=REJECTED_UPLOADS.ref(),
         comparison=GREATER,
@@ -518,6 +571,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="api-4xx-spike",
+        title="image API client errors",
         tier=Tier.LOG_ALERTS,
         metric=API_CLIENT_ERRORS,
         comparison=GREATER,
@@ -535,6 +589,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="cleanup-errors",
+        title="dev cleanup failed",
         tier=Tier.LOG_ALERTS,
         metric=CLEANUP_ERRORS,
         comparison=GREATER,
@@ -548,6 +603,44 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
             "The cleanup function's log group: cleanup.delete_failed and cleanup.failed lines.",
             "Its role: a bucket or table renamed, or a policy change (AccessDenied).",
             "Its duration: a very large backlog may need a longer timeout.",
+        ),
+    ),
+    # --- the alert formatter: these reach email through the raw topic, never through the formatter ---
+    AlarmSpec(
+        id="alert-formatter-errors",
+        tier=Tier.LOG_ALERTS,
+        title="alert formatter failing",
+        metric=FORMATTER_ERRORS,
+        comparison=GREATER,
+        default_threshold=_fixed(0),
+        threshold_text="failed invocations",
+        treat_missing_data=NOT_BREACHING,
+        needs_formatter=True,
+        what="The alert formatter failed to compose or publish an alert email (it is retried twice).",
+        why="Until it works again, email recipients may receive no alert emails; SMS and the alarms themselves"
+        " are unaffected.",
+        checks=(
+            "The formatter's log group: alert.failed lines say why (publish refused, KMS, throttling).",
+            "The alarms' states on the dashboard: what the missing emails would have said.",
+            "Its role and the alert topics' key: a recent IAM or key policy change.",
+        ),
+    ),
+    AlarmSpec(
+        id="alert-formatter-failures",
+        tier=Tier.LOG_ALERTS,
+        title="alert emails not composed",
+        metric=FORMATTER_QUEUE_DEPTH,
+        comparison=GREATER,
+        default_threshold=_fixed(0),
+        threshold_text="undelivered notifications",
+        treat_missing_data=NOT_BREACHING,
+        needs_formatter=True,
+        what="Alarm notifications wait in the alert formatter's failure queue: their emails were never sent.",
+        why="Each message is an alarm (its full CloudWatch notification inside) that no email recipient has seen.",
+        checks=(
+            "Read the queue's messages: each holds the alarm's name, state and CloudWatch's text.",
+            "Check those alarms on the dashboard and act on them first.",
+            "Fix the formatter (see alert-formatter-errors), then purge or redrive the queue.",
         ),
     ),
 )
@@ -604,6 +697,8 @@ class MetricScope:
     api_name: str | None = None
     api_stage: str | None = None
     cleanup_function: str | None = None
+    formatter_function: str | None = None
+    formatter_queue: str | None = None
 
     def namespace_of(self, ref: MetricRef) -> str:
         return ref.source.aws_namespace or self.namespace
@@ -617,6 +712,8 @@ class MetricScope:
             Source.S3_UPLOADS: {"BucketName": self.upload_bucket, "FilterId": UPLOAD_REQUEST_FILTER},
             Source.API: {"ApiName": self.api_name, "Stage": self.api_stage},
             Source.CLEANUP: {"FunctionName": self.cleanup_function},
+            Source.FORMATTER: {"FunctionName": self.formatter_function},
+            Source.FORMATTER_QUEUE: {"QueueName": self.formatter_queue},
         }
         dimensions = by_source[ref.source]
         missing = [name for name, value in dimensions.items() if value is None]
