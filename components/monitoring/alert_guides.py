@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from components.monitoring.alarms import paging_alarm_name
 from components.monitoring.catalogue import ALARMS, StackFacts
+from handlers import contract
 from handlers.alerts.guide import AlarmGuide, LogSource, guides_to_json
 
 
@@ -20,11 +21,7 @@ def alarm_guides(prefix: str, facts: StackFacts, log_group_name: str) -> dict[st
         if threshold is None or spec.needs_formatter:
             continue
         lines = spec.evidence_lines
-        logs = (
-            None
-            if lines is None
-            else LogSource(log_group_name, lines.filter_pattern, lines.pattern.insights())
-        )
+        logs = None if lines is None else LogSource(log_group_name, lines.filter_pattern, lines.pattern.insights())
         guides[paging_alarm_name(prefix, spec)] = AlarmGuide(
             title=spec.title,
             alarm_id=spec.id,
@@ -51,8 +48,6 @@ def formatter_environment(
     runbook_url: str | None,
 ) -> Mapping[str, str]:
     """The formatter's environment (names from handlers.contract)."""
-    from handlers import contract
-
     environment = {
         contract.ENV_ALERT_STACK: stack,
         contract.ENV_ALERT_GUIDES: guides_json,
