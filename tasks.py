@@ -7,6 +7,7 @@
     python3 tasks.py snapshots   regenerate the golden plan snapshots in tests/snapshots/
     python3 tasks.py bench       rendition benchmark against a naive baseline
     python3 tasks.py bench-api   the image API's cold import and warm request latency
+    python3 tasks.py bench-alerts   the alert formatter's cold import
     python3 tasks.py layer       build (or reuse) the Pillow Lambda layer zips
 
 Each command first makes sure ``.venv`` exists and holds requirements-dev.txt (re-installed
@@ -90,6 +91,7 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "snapshots": cmd_module("offline.snapshots"),
     "bench": cmd_module("benchmarks.renditions"),
     "bench-api": cmd_module("benchmarks.api"),
+    "bench-alerts": cmd_module("benchmarks.alerts"),
     "layer": cmd_module("layers.build"),
 }
 
