@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from localrun.alert_tour import AlertEmail
 from localrun.metrics_report import MetricReading
 from localrun.samples import Sample
 
@@ -29,6 +30,8 @@ class DemoReport:
     """A second delivery of the first event left its item as it was."""
     metric_namespace: str
     metrics: tuple[MetricReading, ...]
+    alerts: tuple[AlertEmail, ...] = ()
+    """The emails the alert formatter composed after the run."""
 
     @property
     def as_expected(self) -> bool:

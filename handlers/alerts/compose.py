@@ -121,7 +121,7 @@ def _line_text(index: int, line: EvidenceLine) -> list[str]:
     values = dict(line.fields)
     head = "  ".join(v for v in (values.get("event"), values.get("error")) if v)
     out = [f"  {index}. {_clock(moment)} UTC  {head}".rstrip()]
-    for label in ("message", "reason", "key", "api_request_id", "request_id"):
+    for label in ("message", "reason", "processing ms", "key", "api_request_id", "request_id"):
         if label in values:
             out.append(f"     {label.replace('_', ' ')}: {values[label]}")
     return out

@@ -40,6 +40,7 @@ _FIELDS: Final = (
     ("error", (ev.FIELD_ERROR_CODE, ev.FIELD_ERROR_TYPE, ev.FIELD_RUNTIME_ERROR_TYPE)),
     ("message", (ev.FIELD_ERROR_MESSAGE, ev.FIELD_RUNTIME_ERROR_MESSAGE, ev.FIELD_DETAIL)),
     ("reason", (ev.FIELD_REASON,)),
+    ("processing ms", (ev.FIELD_PROCESSING_TIME_MS,)),
     ("key", (ev.FIELD_KEY,)),
     ("api_request_id", (ev.FIELD_API_REQUEST_ID,)),
     ("request_id", (ev.FIELD_REQUEST_ID,)),
