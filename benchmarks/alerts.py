@@ -3,9 +3,10 @@
     python -m benchmarks.alerts [--quick]
 
 ``import handlers.alert_formatter`` in fresh interpreters (median), as Lambda's init pays it, next to
-``import handlers.image_api`` measured the same way, as a ratio: what the formatter's cold start costs
-against the function on-call already knows. boto3 stays out of both imports: it is imported, and its clients made, on the first alarm only
-(about 130 ms for boto3 and 105 ms for a first client on this kind of machine, shared/README.md).
+``import handlers.image_api`` measured the same way, as a ratio: the formatter's cold start against the
+function on-call already knows. boto3 stays out of both imports: the formatter imports it, and makes its
+clients, on the first alarm only (about 130 ms for boto3 and 105 ms for a first client on this kind of
+machine, shared/README.md).
 """
 
 import argparse

@@ -28,9 +28,7 @@ def reason_text(values: Sequence[float], threshold: float, changed: datetime, co
     stamp = changed.strftime("%d/%m/%y %H:%M:%S")
     shown = ", ".join(f"{v:.1f} ({stamp})" for v in values)
     many = "datapoint" if len(values) == 1 else f"out of the last {len(values)} datapoints"
-    return (
-        f"Threshold Crossed: {len(values)} {many} [{shown}] was {comparison} than the threshold ({threshold:.1f})."
-    )
+    return f"Threshold Crossed: {len(values)} {many} [{shown}] was {comparison} than the threshold ({threshold:.1f})."
 
 
 def alarm_message(

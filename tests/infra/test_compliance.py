@@ -95,7 +95,9 @@ def test_data_is_encrypted_with_the_data_key(prod: Evaluation) -> None:
         "enabled": True,
         "kmsKeyArn": data_key,
     }
-    assert prod.one("aws:sqs/queue:Queue", "imagepipe-prod-image-processor-failures").inputs["kmsMasterKeyId"] == data_key
+    assert (
+        prod.one("aws:sqs/queue:Queue", "imagepipe-prod-image-processor-failures").inputs["kmsMasterKeyId"] == data_key
+    )
     sse = prod.of_type("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
     assert {s.inputs["rules"][0]["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] for s in sse} == {data_key}
 

@@ -126,7 +126,9 @@ def test_async_invocations_retry_then_go_to_an_encrypted_failure_queue(dev: Eval
 
 
 def test_event_age_comes_from_stack_config(prod: Evaluation) -> None:
-    invoke = prod.one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "imagepipe-prod-image-processor-async").inputs
+    invoke = prod.one(
+        "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "imagepipe-prod-image-processor-async"
+    ).inputs
     assert invoke["maximumEventAgeInSeconds"] == 21600
 
 

@@ -58,4 +58,7 @@ def test_physical_names_derive_from_project_and_stack(prod: Evaluation) -> None:
         == "imagepipe-prod-image-processor"
     )
     assert prod.one("aws:dynamodb/table:Table", "imagepipe-prod-images").inputs["name"] == "imagepipe-prod-images"
-    assert prod.one("aws:sqs/queue:Queue", "imagepipe-prod-image-processor-failures").inputs["name"] == "imagepipe-prod-image-processor-failures"
+    assert (
+        prod.one("aws:sqs/queue:Queue", "imagepipe-prod-image-processor-failures").inputs["name"]
+        == "imagepipe-prod-image-processor-failures"
+    )
