@@ -23,7 +23,7 @@ DASHBOARD = (
     "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/imagepipe-test"
 )
 RUNBOOK = "https://github.com/acme/imagepipe/blob/v0.2.0/docs/alerts.md"
-FACTS = StackFacts(timeout_s=60, reserved_concurrency=None, expect_traffic=False, no_traffic_minutes=60, formatter=True)
+FACTS = StackFacts(timeout_s=60, reserved_concurrency=None, expect_traffic=True, no_traffic_minutes=60, formatter=True)
 # When the alarms in these tests change state.
 CHANGED = datetime(2026, 12, 4, 16, 30, tzinfo=UTC)
 INBOXES = ("email", "sms", "formatter")
@@ -116,7 +116,9 @@ class AlertWorld:
         changed: datetime = CHANGED,
         values: tuple[float, ...] = (12.0,),
         metric: tuple[str, str, dict[str, str], str] | None = None,
+        composite: bool = False,
     ) -> dict[str, Any]:
+        """CloudWatch's notification for the alarm that pages for ``alarm_id`` (a composite carries no Trigger)."""
         s = spec(alarm_id)
         threshold = s.threshold_for(FACTS)
         assert threshold is not None
@@ -128,7 +130,7 @@ class AlertWorld:
             changed=changed,
             description=describe(s, threshold, period, DASHBOARD, RUNBOOK),
             reason=reason_text(values, threshold, changed - timedelta(minutes=5)),
-            metric=metric or (FACTS_NAMESPACE, s.metric.name if s.metric else "x", {}, "Sum"),
+            metric=None if composite else metric or (FACTS_NAMESPACE, s.metric.name if s.metric else "x", {}, "Sum"),
             period_s=period,
             threshold=threshold,
         )

@@ -177,3 +177,19 @@ def test_a_record_that_is_no_alarm_is_ignored_and_the_others_still_sent(aws: Ale
 
 def test_clients_are_made_once_per_container(aws: AlertWorld) -> None:
     assert alert_clients() is alert_clients_module.alert_clients()
+
+
+def test_a_composite_alarm_without_a_trigger_uses_its_catalogue_window(aws: AlertWorld) -> None:
+    # GIVEN uploads processed 50 and 70 minutes before too-few-successes pages through its composite
+    aws.write_lines(
+        log_line(CHANGED - timedelta(minutes=50), LogEvent.PROCESSED, key="uploads/u/in-the-hour.jpg"),
+        log_line(CHANGED - timedelta(minutes=70), LogEvent.PROCESSED, key="uploads/u/before.jpg"),
+    )
+    aws.invoke(aws.notification("too-few-successes", values=(0.0,), composite=True))
+    email = the_email(aws)
+    # THEN the hour the catalogue evaluates is the window, and its one processed line the evidence
+    assert email["Subject"].startswith("[CRITICAL] imagepipe-test: too few images processed, ")
+    body = email["Message"]
+    assert "Evaluated: 2026-12-04 15:30:00 UTC to 2026-12-04 16:30:00 UTC" in body
+    assert "1 matching log line from 15:30:00 to 16:30:00 UTC" in body and "in-the-hour.jpg" in body
+    assert "Datapoints" not in body
