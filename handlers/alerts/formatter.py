@@ -15,6 +15,7 @@ from handlers import contract
 from handlers.alerts.clients import AlertClients
 from handlers.alerts.compose import Email, Evidence, Links, alarm_body, alarm_subject, resolved_body, resolved_subject
 from handlers.alerts.console_links import insights_query, insights_url
+from handlers.alerts.errors import AlreadyInProgress
 from handlers.alerts.evidence import datapoints, matching_lines
 from handlers.alerts.guide import AlarmGuide, runbook_section
 from handlers.alerts.ledger import Ledger
@@ -89,18 +90,38 @@ def compose_alarm(settings: AlertSettings, clients: AlertClients, n: AlarmNotifi
 
 def compose_resolved(settings: AlertSettings, ledger: Ledger, n: AlarmNotification) -> Email:
     guide = settings.guides.get(n.alarm_name)
-    since = ledger.alarm_start(n.alarm_name) if n.old_state == ALARM else None
+    since = None
+    if n.old_state == ALARM:
+        since, _ = _gather("alarm start", n, lambda: ledger.alarm_start(n.alarm_name))
     lasted = None if since is None else n.state_change_time - since
     return Email(resolved_subject(settings.stack, n, guide, lasted), resolved_body(settings.stack, n, since))
 
 
+def _ledger_unavailable(fields: dict[str, str], what: str, exc: Exception) -> None:
+    log_event(
+        LOGGER,
+        ev.Level.WARNING,
+        ev.LogEvent.ALERT_LEDGER_UNAVAILABLE,
+        {**fields, ev.FIELD_DETAIL: f"{what}: {_why(exc)}"},
+    )
+
+
 def handle_notification(settings: AlertSettings, clients: AlertClients, n: AlarmNotification) -> Outcome:
+    """Claim, compose, publish, mark sent. The ledger only prevents repeats: when it cannot be read or
+    written, the email is sent all the same (a possible repeat beats a lost alert)."""
     ledger = Ledger(clients.dynamodb, settings.ledger_table)
     change = Ledger.change_key(n.alarm_name, n.new_state, n.state_change_time)
     fields = {ev.FIELD_ALARM: n.alarm_name, ev.FIELD_STATE: n.new_state, ev.FIELD_STATE_CHANGE_TIME: change}
-    if not ledger.claim(change):
-        log_event(LOGGER, ev.Level.INFO, ev.LogEvent.ALERT_DUPLICATE, fields)
-        return Outcome("duplicate")
+    claimed = False
+    try:
+        if not ledger.claim(change):
+            log_event(LOGGER, ev.Level.INFO, ev.LogEvent.ALERT_DUPLICATE, fields)
+            return Outcome("duplicate")
+        claimed = True
+    except AlreadyInProgress:
+        raise
+    except Exception as exc:
+        _ledger_unavailable(fields, "claim", exc)
     try:
         email = compose_resolved(settings, ledger, n) if n.new_state == OK else compose_alarm(settings, clients, n)
         clients.sns.publish(
@@ -113,10 +134,15 @@ def handle_notification(settings: AlertSettings, clients: AlertClients, n: Alarm
         )
     except Exception as exc:
         log_event(LOGGER, ev.Level.ERROR, ev.LogEvent.ALERT_FAILED, {**fields, ev.FIELD_DETAIL: _why(exc)})
-        ledger.release(change)
+        if claimed:
+            _gather("release", n, lambda: ledger.release(change))
         raise
-    ledger.mark_sent(change)
-    if n.new_state == ALARM:
-        ledger.remember_alarm_start(n.alarm_name, n.state_change_time)
+    # The email is out: a failure to record it must not fail the invocation (a retry would send it again).
+    try:
+        ledger.mark_sent(change)
+        if n.new_state == ALARM:
+            ledger.remember_alarm_start(n.alarm_name, n.state_change_time)
+    except Exception as exc:
+        _ledger_unavailable(fields, "record", exc)
     log_event(LOGGER, ev.Level.INFO, ev.LogEvent.ALERT_SENT, fields)
     return Outcome("sent", email)

@@ -7,21 +7,26 @@ SNS invokes the function with ``{"Records": [{"EventSource": "aws:sns", "Sns": {
 ``Namespace``, ``Statistic`` or ``ExtendedStatistic``, ``Dimensions`` as ``[{"name", "value"}]``,
 ``Period``, ``EvaluationPeriods``, ``Threshold``, ``ComparisonOperator``; a metric-math alarm has
 ``Metrics`` instead, in the shape of its metric queries). A composite alarm's message has no Trigger.
-Sources: CloudWatch's "Using Amazon CloudWatch alarms" notification examples and the field list the
-public consumers share (e.g. github.com/atsushi-ishibashi/aws-alarm-metrics, alarm-sns-basic).
-CloudWatch's message says nothing of when the previous state began: the formatter keeps that itself
-(handlers.alerts.ledger).
+AWS documents the EventBridge form of a state change (cloudwatch-and-eventbridge.html, with a
+``previousState`` timestamp) but no schema of the SNS message; the fields above are those public
+consumers of it read (e.g. github.com/atsushi-ishibashi/aws-alarm-metrics alarm-sns-basic, and the
+``AlarmMessage`` types of public TypeScript handlers), and none of them says when the previous state
+began: the formatter keeps that itself (handlers.alerts.ledger).
+
+Only what names the alarm's state change is required (TopicArn, AlarmName, NewStateValue); every other
+field is read defensively, so an unexpected shape costs evidence or a figure, never the alert.
 """
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Final
+from datetime import UTC, datetime
+from typing import Any, Final, TypeVar
 
 from handlers.alerts.errors import NotAnAlarm
 
+T = TypeVar("T")
 ALARM: Final = "ALARM"
 OK: Final = "OK"
 # "Threshold Crossed: 1 datapoint [3.0 (04/12/26 16:25:00)] was greater than the threshold (0.0)."
@@ -153,6 +158,13 @@ def _region(message: Mapping[str, Any]) -> str:
     return parts[3] if len(parts) > 3 and parts[0] == "arn" else ""
 
 
+def _optional(read: Callable[[], T], default: T) -> T:
+    try:
+        return read()
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, NotAnAlarm):
+        return default
+
+
 def parse_record(record: Mapping[str, Any]) -> AlarmNotification:
     """One SNS record; NotAnAlarm when it is not a CloudWatch alarm's state change."""
     try:
@@ -160,25 +172,33 @@ def parse_record(record: Mapping[str, Any]) -> AlarmNotification:
         message = json.loads(sns["Message"])
         if not isinstance(message, dict):
             raise NotAnAlarm("the message is not a JSON object")
-        trigger = message.get("Trigger") or {}
-        period = trigger.get("Period")
-        evaluations = trigger.get("EvaluationPeriods")
-        threshold = trigger.get("Threshold")
-        return AlarmNotification(
-            topic_arn=str(sns["TopicArn"]),
-            alarm_name=str(message["AlarmName"]),
-            description=str(message.get("AlarmDescription") or ""),
-            new_state=str(message["NewStateValue"]),
-            old_state=str(message.get("OldStateValue") or ""),
-            reason=str(message.get("NewStateReason") or ""),
-            state_change_time=parse_time(str(message["StateChangeTime"])),
-            region=_region(message),
-            period_s=None if period is None else int(period),
-            evaluation_periods=None if evaluations is None else int(evaluations),
-            threshold=None if threshold is None else float(threshold),
-            queries=_queries(trigger),
+        topic_arn, alarm_name, new_state = (
+            str(sns["TopicArn"]),
+            str(message["AlarmName"]),
+            str(message["NewStateValue"]),
         )
     except NotAnAlarm:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise NotAnAlarm(f"not a CloudWatch alarm notification ({type(exc).__name__}: {exc})") from None
+    found = message.get("Trigger")
+    trigger: Mapping[str, Any] = found if isinstance(found, dict) else {}
+    # Without a readable StateChangeTime, SNS's own timestamp of the message, else now.
+    changed = _optional(
+        lambda: parse_time(str(message["StateChangeTime"])),
+        _optional(lambda: parse_time(str(sns["Timestamp"]).replace("Z", "+0000")), datetime.now(UTC)),
+    )
+    return AlarmNotification(
+        topic_arn=topic_arn,
+        alarm_name=alarm_name,
+        description=str(message.get("AlarmDescription") or ""),
+        new_state=new_state,
+        old_state=str(message.get("OldStateValue") or ""),
+        reason=str(message.get("NewStateReason") or ""),
+        state_change_time=changed,
+        region=_optional(lambda: _region(message), ""),
+        period_s=_optional(lambda: int(trigger["Period"]), None),
+        evaluation_periods=_optional(lambda: int(trigger["EvaluationPeriods"]), None),
+        threshold=_optional(lambda: float(trigger["Threshold"]), None),
+        queries=_optional(lambda: _queries(trigger), ()),
+    )

@@ -33,6 +33,8 @@ class LogEvent(StrEnum):
     ALERT_DUPLICATE = "alert.duplicate"
     ALERT_IGNORED = "alert.ignored"
     ALERT_EVIDENCE_UNAVAILABLE = "alert.evidence_unavailable"
+    # The ledger could not be read or written: the email goes out without the one-per-change check.
+    ALERT_LEDGER_UNAVAILABLE = "alert.ledger_unavailable"
     ALERT_FAILED = "alert.failed"
 
 

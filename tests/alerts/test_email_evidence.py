@@ -2,6 +2,7 @@
 window (chosen by the alarm's own filter pattern, newest first, up to the limit, with the count of all),
 or the window's datapoints, and never loses the alert when evidence fails."""
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -193,3 +194,14 @@ def test_a_composite_alarm_without_a_trigger_uses_its_catalogue_window(aws: Aler
     assert "Evaluated: 2026-12-04 15:30:00 UTC to 2026-12-04 16:30:00 UTC" in body
     assert "1 matching log line from 15:30:00 to 16:30:00 UTC" in body and "in-the-hour.jpg" in body
     assert "Datapoints" not in body
+
+
+def test_a_trigger_of_an_unexpected_shape_costs_the_datapoints_never_the_alert(aws: AlertWorld) -> None:
+    # GIVEN CloudWatch's message with a Trigger whose metric queries are not what the formatter expects
+    event = aws.notification("error-rate")
+    message = json.loads(event["Records"][0]["Sns"]["Message"])
+    message["Trigger"] = {"Metrics": [{"Id": "e1"}], "Period": "300", "EvaluationPeriods": 1}
+    event["Records"][0]["Sns"]["Message"] = json.dumps(message)
+    # THEN the email still goes out, without datapoints
+    assert aws.invoke(event) == {"outcomes": ["sent"]}
+    assert "Datapoints" not in the_email(aws)["Message"]

@@ -81,3 +81,26 @@ def test_a_failed_publish_releases_the_claim_so_the_retry_sends(
     monkeypatch.setattr(sns, "publish", real)
     assert aws.invoke(event) == {"outcomes": ["sent"]}
     assert len(aws.inbox("email")) == 1
+
+
+def test_an_unreachable_ledger_costs_the_repeat_check_never_the_email(
+    aws: AlertWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN every call to the ledger table is refused
+    dynamodb = alert_clients().dynamodb
+
+    def refused(**_: Any) -> dict[str, Any]:
+        from botocore.exceptions import ClientError
+
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "PutItem")
+
+    for method in ("put_item", "get_item", "delete_item"):
+        monkeypatch.setattr(dynamodb, method, refused)
+    # THEN the ALARM and the OK emails still go out (the OK one cannot say how long it lasted)
+    assert aws.invoke(aws.notification("rejected-uploads")) == {"outcomes": ["sent"]}
+    assert aws.invoke(aws.notification("rejected-uploads", "OK", CHANGED + timedelta(minutes=3))) == {
+        "outcomes": ["sent"]
+    }
+    alarm, resolved = aws.inbox("email")
+    assert alarm["Subject"].startswith("[LOG-ALERTS] imagepipe-test: rejected uploads")
+    assert resolved["Subject"] == "[RESOLVED] imagepipe-test: rejected uploads"
