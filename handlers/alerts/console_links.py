@@ -13,7 +13,6 @@ inside strings, so parentheses and tildes in a query never end a value early.
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Final
-from urllib.parse import quote
 
 from handlers.timestamps import iso_utc
 
@@ -46,12 +45,23 @@ def insights_query(insights_filter: str) -> str:
     return f"fields @timestamp, @message | filter {insights_filter} | sort @timestamp desc | limit {INSIGHTS_LIMIT}"
 
 
+def _percent(text: str, safe: str) -> str:
+    """``%XX`` for every ASCII character but letters, digits and ``safe`` (the details are ASCII: their
+    values are already ``*XX``-encoded). Written here: urllib.parse would add 3 ms to the cold start."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in safe) else f"%{ord(c):02X}" for c in text)
+
+
 def _js_escape(text: str) -> str:
-    """JavaScript's escape() on ASCII text (the details are ASCII: values are already ``*XX``-encoded)."""
-    return "".join(c if c.isascii() and (c.isalnum() or c in _ESCAPE_SAFE) else f"%{ord(c):02X}" for c in text)
+    """JavaScript's escape()."""
+    return _percent(text, _ESCAPE_SAFE)
+
+
+def _encode_uri_component(text: str) -> str:
+    """JavaScript's encodeURIComponent()."""
+    return _percent(text, "-_.!~*'()")
 
 
 def insights_url(region: str, log_group: str, query: str, start: datetime, end: datetime) -> str:
     escaped = _js_escape(_details(start, end, query, [log_group]))
-    fragment = quote("?queryDetail=" + escaped, safe="*-_.!~'()").replace("%", "$")
+    fragment = _encode_uri_component("?queryDetail=" + escaped).replace("%", "$")
     return f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#logsV2:logs-insights{fragment}"
