@@ -8,7 +8,7 @@ is in botocore's data/sns/2010-03-31/service-2.json, PublishInput.Subject).
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -40,14 +40,12 @@ class Evidence:
     lines_unavailable: str | None = None
     series: list[Series] | None = None
     series_unavailable: str | None = None
-    limit: int = 5
 
 
 @dataclass(frozen=True)
 class Email:
     subject: str
     body: str
-    notes: tuple[str, ...] = field(default=())
 
 
 def _figure(value: float) -> str:

@@ -68,7 +68,7 @@ def compose_alarm(settings: AlertSettings, clients: AlertClients, n: AlarmNotifi
     links = Links(dashboard=settings.dashboard_url)
     if guide is not None and settings.runbook_url:
         links = Links(dashboard=settings.dashboard_url, runbook=runbook_section(settings.runbook_url, guide.alarm_id))
-    evidence = Evidence(limit=settings.evidence_lines)
+    evidence = Evidence()
     if guide is not None and guide.logs is not None:
         source = guide.logs
         query = insights_query(source.insights_filter)
