@@ -45,7 +45,7 @@ cleanup = (
 )
 alerting = AlertingSNS(names.name("alerting"), alerting_args(config))
 monitoring = PipelineMonitoring(
-    names.name("monitoring"), monitoring_args(config, watching(pipeline, alerting, api, cleanup))
+    names.name("monitoring"), monitoring_args(config, watching(pipeline, alerting, api, cleanup), protection)
 )
 
 pulumi.export("upload_bucket", pipeline.upload_bucket_name)

@@ -9,6 +9,7 @@
     python3 tasks.py bench-api   the image API's cold import and warm request latency
     python3 tasks.py bench-memory   peak memory per decoding path against handlers/imaging/memory.py
     python3 tasks.py bench-hostile  what each crafted attack file costs Pillow alone and the image core
+    python3 tasks.py bench-alerts   the alert formatter's cold import
     python3 tasks.py layer       build (or reuse) the Pillow Lambda layer zips
     python3 tasks.py cost [dev|prod]   what a million uploads and reprocessed images cost, and how fast
     python3 tasks.py reprocess STACK [--dry-run] [--stale-only] [--user ID] [--yes]
@@ -98,6 +99,7 @@ COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "bench-api": cmd_module("benchmarks.api"),
     "bench-memory": cmd_module("benchmarks.decode_memory"),
     "bench-hostile": cmd_module("benchmarks.hostile"),
+    "bench-alerts": cmd_module("benchmarks.alerts"),
     "layer": cmd_module("layers.build"),
     "cost": cmd_module("costs.cli"),
     "reprocess": cmd_module("reprocess.command"),

@@ -15,6 +15,7 @@ from components.dev_cleanup import DevCleanup
 from components.image_api import ImageApi
 from components.image_pipeline import ImagePipeline
 from components.monitoring.alarms import Alarms
+from components.monitoring.alert_formatter import AlertFormatter
 from components.monitoring.alerting_sns import AlertingSNS
 from components.monitoring.dashboard import Dashboard
 from components.monitoring.metric_filters import MetricFilters
@@ -30,6 +31,7 @@ COMPONENTS: Final[tuple[type[pulumi.ComponentResource], ...]] = (
     MetricFilters,
     Alarms,
     Dashboard,
+    AlertFormatter,
     ComplianceKeys,
     PrivateNetwork,
     AccessRoles,

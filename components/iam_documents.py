@@ -219,6 +219,84 @@ def cleanup_policy(r: CleanupResources) -> PolicyDocument:
     return {"Version": "2012-10-17", "Statement": statements}
 
 
+@dataclass(frozen=True)
+class FormatterResources:
+    """Resolved ARNs the alert formatter touches."""
+
+    watched_log_group_arns: tuple[str, ...]
+    topic_arns: tuple[str, ...]
+    alerts_key_arn: str
+    ledger_table_arn: str
+    failure_queue_arn: str
+    log_group_arn: str
+    in_vpc: bool = False
+
+
+def formatter_policy(r: FormatterResources) -> PolicyDocument:
+    """Exactly what the formatter calls (tests/alerts/test_role_grants_match_calls.py), on its own resources."""
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "ReadWatchedLogLines",
+            "Effect": "Allow",
+            "Action": "logs:FilterLogEvents",
+            # The log-group resource; its ARN is written with and without the ":*" CloudWatch Logs appends
+            # in DescribeLogGroups, so the grant holds whichever form the request is checked against.
+            "Resource": [form for arn in r.watched_log_group_arns for form in (arn, f"{arn}:*")],
+        },
+        {
+            "Sid": "ReadAlarmMetrics",
+            "Effect": "Allow",
+            "Action": "cloudwatch:GetMetricData",
+            # GetMetricData supports no resource-level permissions: AWS accepts only "*" (Service
+            # Authorization Reference, Amazon CloudWatch: no resource type for GetMetricData).
+            "Resource": "*",
+        },
+        {"Sid": "PublishAlertEmails", "Effect": "Allow", "Action": "sns:Publish", "Resource": list(r.topic_arns)},
+        {
+            "Sid": "OneEmailPerStateChange",
+            "Effect": "Allow",
+            "Action": ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"],
+            "Resource": r.ledger_table_arn,
+        },
+        {
+            "Sid": "SendToFailureQueue",
+            "Effect": "Allow",
+            # Lambda sends a notification the formatter gave up on, with the function's role.
+            "Action": "sqs:SendMessage",
+            "Resource": r.failure_queue_arn,
+        },
+        {
+            "Sid": "UseAlertsKey",
+            "Effect": "Allow",
+            # Publishing to a topic under a customer key needs both (SNS, "Key management": publishers);
+            # the ledger and the failure queue are under the same key.
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+            "Resource": r.alerts_key_arn,
+        },
+        write_own_logs(r.log_group_arn),
+    ]
+    if r.in_vpc:
+        statements.append(_vpc_networking_statement())
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def alert_queue_policy(queue_arn: str, topic_arns: list[str]) -> PolicyDocument:
+    """The alert topics may drop what they could not deliver to the formatter into its failure queue."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AlertTopicsDeadLetters",
+                "Effect": "Allow",
+                "Principal": {"Service": "sns.amazonaws.com"},
+                "Action": "sqs:SendMessage",
+                "Resource": queue_arn,
+                "Condition": {"ArnEquals": {"aws:SourceArn": topic_arns}},
+            }
+        ],
+    }
+
+
 def scheduler_assume_role_policy(account_id: str) -> PolicyDocument:
     """EventBridge Scheduler, for this account's schedules only."""
     return {
@@ -394,6 +472,17 @@ def alarm_topic_key_policy(account_id: str) -> PolicyDocument:
                 "Sid": "CloudWatchAlarmsEncrypt",
                 "Effect": "Allow",
                 "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            },
+            {
+                "Sid": "AlertTopicsDeadLetters",
+                "Effect": "Allow",
+                # SNS writes what it could not deliver to the alert formatter into its failure queue, which
+                # is under this key: "you must use a custom KMS with a key policy that grants the Amazon SNS
+                # service principal access" (https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html).
+                "Principal": {"Service": "sns.amazonaws.com"},
                 "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
                 "Resource": "*",
                 "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},

@@ -11,6 +11,10 @@ from layers.pins import parse_pins
 
 # The package's own handlers/, beside components/: the function's code ships with the components.
 HANDLERS_DIR = Path(__file__).resolve().parent.parent / "handlers"
+# The filter-pattern evaluator (pure Python, stdlib only): the alert formatter checks each line it
+# shows against the alarm's own pattern. One copy, shipped beside handlers/ rather than copied into it.
+LOGFILTER_DIR = Path(__file__).resolve().parent.parent / "logfilter"
+CODE_PACKAGES = (HANDLERS_DIR, LOGFILTER_DIR)
 # One Python version for the runtime and the layer's wheels.
 LAMBDA_PYTHON = DEFAULT_PYTHON_VERSION
 # A test and offline switch (the offline plan, the tests), not a way to deploy: "1" evaluates the
@@ -18,14 +22,19 @@ LAMBDA_PYTHON = DEFAULT_PYTHON_VERSION
 ENV_SKIP_LAYER_BUILD = "IMAGEPIPE_SKIP_LAYER_BUILD"
 
 
-def handler_code_archive(handlers_dir: Path = HANDLERS_DIR) -> pulumi.AssetArchive:
-    """`handlers/**/*.py` under `handlers/` in the zip; no bytecode caches, so the hash is stable."""
-    assets: dict[str, pulumi.Asset | pulumi.Archive] = {}
-    for path in sorted(handlers_dir.rglob("*.py")):
-        if "__pycache__" in path.parts:
-            continue
-        assets[path.relative_to(handlers_dir.parent).as_posix()] = pulumi.FileAsset(str(path))
-    return pulumi.AssetArchive(assets)
+def code_files(*packages: Path) -> dict[str, Path]:
+    """`<package>/**/*.py` of each package (default: handlers/ and logfilter/), by its path in the zip."""
+    files: dict[str, Path] = {}
+    for package in packages or CODE_PACKAGES:
+        for path in sorted(package.rglob("*.py")):
+            if "__pycache__" not in path.parts:
+                files[path.relative_to(package.parent).as_posix()] = path
+    return files
+
+
+def handler_code_archive(*packages: Path) -> pulumi.AssetArchive:
+    """The packages' Python files in the zip; no bytecode caches, so the hash is stable."""
+    return pulumi.AssetArchive({name: pulumi.FileAsset(str(path)) for name, path in code_files(*packages).items()})
 
 
 def pillow_layer_archive(architecture: Architecture, cache_dir: Path | None = None) -> pulumi.Archive:

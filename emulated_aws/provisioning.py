@@ -39,3 +39,13 @@ def create_failure_queue(sqs: Any, name: str) -> str:
     """The queue Lambda sends an event to once its retries are exhausted; returns the queue's URL."""
     url: str = sqs.create_queue(QueueName=name)["QueueUrl"]
     return url
+
+
+def create_alert_ledger_table(dynamodb: Any, name: str) -> None:
+    """The alert formatter's ledger, keyed as AlertFormatter declares it (its TTL moto does not enforce)."""
+    dynamodb.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": contract.LEDGER_HASH_KEY, "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": contract.LEDGER_HASH_KEY, "AttributeType": "S"}],
+    )

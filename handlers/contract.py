@@ -30,9 +30,32 @@ DEFAULT_URL_TTL_SECONDS: Final = 300
 # API function never imports Pillow.
 UPLOAD_CONTENT_TYPES: Final = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
 
+# The alert formatter (handlers.alert_formatter): CloudWatch publishes an alarm's state change to its
+# tier's topic; the formatter composes the email and publishes it back to the same topic, marked with
+# ALERT_ATTRIBUTE. Email subscriptions accept only marked messages; SMS and the formatter's own
+# subscription accept only CloudWatch's (components/monitoring/alerting_sns.py, alert_formatter.py).
+ALERT_HANDLER: Final = "handlers.alert_formatter.handler"
+ALERT_ATTRIBUTE: Final = "imagepipe_alert"
+ALERT_ATTRIBUTE_VALUE: Final = "composed"
+# What the email subjects call the stack (`imagepipe-prod`).
+ENV_ALERT_STACK: Final = "ALERT_STACK"
+# JSON of every paging alarm's guide (handlers.alerts.guide): title, window, log source.
+ENV_ALERT_GUIDES: Final = "ALERT_GUIDES"
+ENV_DASHBOARD_URL: Final = "DASHBOARD_URL"
+# Where the runbook (docs/alerts.md) is published; unset: no runbook link.
+ENV_RUNBOOK_URL: Final = "RUNBOOK_URL"
+# How many matching log lines an email shows.
+ENV_EVIDENCE_LINES: Final = "EVIDENCE_LINES"
+DEFAULT_EVIDENCE_LINES: Final = 5
+# The formatter's own DynamoDB table: one record per alarm state change it sent, expiring by TTL.
+ENV_ALERT_LEDGER_TABLE: Final = "ALERT_LEDGER_TABLE"
+LEDGER_HASH_KEY: Final = "change"
+LEDGER_TTL_ATTRIBUTE: Final = "expires_at"
+
 # The AWS services the functions' own code calls (the tests record every call: tests/handler and
-# tests/api test_role_grants_match_calls.py). Compliance mode's private network reaches these only.
-CALLED_SERVICES: Final = ("s3", "dynamodb")
+# tests/api, tests/alerts test_role_grants_match_calls.py; logs, monitoring and sns are the alert
+# formatter's). Compliance mode's private network reaches these only.
+CALLED_SERVICES: Final = ("s3", "dynamodb", "logs", "monitoring", "sns")
 
 # The image API's routes (API Gateway resource paths) and the function that serves them.
 API_HANDLER: Final = "handlers.image_api.handler"

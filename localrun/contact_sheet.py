@@ -71,6 +71,7 @@ def render_contact_sheet(report: DemoReport, folder: Path) -> str:
         *(_sample(number, result, folder) for number, result in enumerate(report.results, 1)),
         *([_reprocess(report.reprocess)] if report.reprocess is not None else []),
         _metrics(report.metrics, report.metric_namespace),
+        _alerts(report, folder),
         "</body>",
         "</html>",
         "",
@@ -171,5 +172,23 @@ def _metrics(readings: Iterable[MetricReading], namespace: str) -> str:
         f"<h2>Metrics the CloudWatch filters would record from this run's log lines</h2>\n"
         f'<p class="about">namespace <code>{escape(namespace)}</code></p>\n'
         "<table>\n<thead><tr><th>metric</th><th>unit</th><th>recorded</th><th>filter pattern</th></tr></thead>\n"
+        f"<tbody>\n{rows}\n</tbody>\n</table>\n</section>"
+    )
+
+
+def _alerts(report: DemoReport, folder: Path) -> str:
+    if not report.alerts:
+        return ""
+    rows = "\n".join(
+        f"<tr><td>{escape(a.tier)}</td><td>{escape(a.state)}</td><td>"
+        f'<a href="{escape(quote(a.file.resolve().relative_to(folder).as_posix()))}">{escape(a.subject)}</a></td></tr>'
+        for a in report.alerts
+    )
+    return (
+        '<section class="alerts">\n'
+        "<h2>Alert emails the formatter composed from this run's log lines</h2>\n"
+        '<p class="about">One alarm of each tier, as CloudWatch would notify it, and one recovery; each '
+        "email is the plain text its recipients would read.</p>\n"
+        "<table>\n<thead><tr><th>tier</th><th>state</th><th>subject</th></tr></thead>\n"
         f"<tbody>\n{rows}\n</tbody>\n</table>\n</section>"
     )

@@ -42,6 +42,7 @@ from handlers.image_processor import handler, reset_aws_clients
 from handlers.key_layout import image_id_for
 from handlers.telemetry.logger import ROOT_LOGGER_NAME
 from localrun import contact_sheet
+from localrun.alert_tour import FOLDER, raise_alerts
 from localrun.api_tour import run_tour
 from localrun.log_capture import captured_stdout_lines, without
 from localrun.metrics_report import read_metrics, render_metrics
@@ -99,9 +100,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                     tour = run_tour(aws, resources.upload_bucket, lambda key: _process(aws, resources, config, key))
                 reprocessed = _reprocess(aws, resources, config, results[0].sample.data)
                 first_run, results = results, _as_reprocessed(aws, resources, results, args.out)
+                # The image processor's and the API's lines: the reprocessing function logs to a group of its own.
+                run_lines = without(logs.lines, reprocessed.log_lines)
+                failed_invocations = _refused_uploads(aws, resources, config)
             finally:
                 reset_aws_clients()
                 reset_api_clients()
+        print("alert emails the formatter composes from these log lines (one alarm of each tier, one recovery):")
+        alerts = raise_alerts(
+            aws, config, naming(config), without(logs.lines, reprocessed.log_lines), failed_invocations, args.out
+        )
 
     report = DemoReport(
         stack=config.stack,
@@ -109,9 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         results=tuple(results),
         redelivered_unchanged=redelivered_unchanged,
         metric_namespace=naming(config).metric_namespace,
-        # The image processor's lines only: the reprocessing function logs to a log group of its own.
-        metrics=tuple(read_metrics(without(logs.lines, reprocessed.log_lines))),
+        metrics=tuple(read_metrics(run_lines)),
         reprocess=reprocessed,
+        alerts=tuple(alerts),
     )
     _print_summary(first_run, report.redelivered_unchanged, args.out)
     print()
@@ -126,6 +134,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(render_report(reprocessed))
     print(render_metrics(reprocessed.metrics, report.metric_namespace, "the reprocessing function's log lines"))
     print(f"the renditions under {args.out} are now as the job left them")
+    print()
+    print(f"alert emails, as the alert formatter composed them (under {args.out / FOLDER}):")
+    for email in report.alerts:
+        print(f"  {email.subject}")
     sheet = args.out / contact_sheet.FILE_NAME
     sheet.write_text(contact_sheet.render_contact_sheet(report, args.out.resolve()), encoding="utf-8")
     print()
@@ -196,6 +208,43 @@ def _run(aws: LocalAws, resources: Resources, config: StackConfig, out: Path) ->
     before = item(results[0].key)
     invoke(events[0])
     return results, item(results[0].key) == before
+
+
+def _refused_uploads(aws: LocalAws, resources: Resources, config: StackConfig, count: int = 2) -> int:
+    """``count`` uploads processed while the processed bucket refuses every write: each attempt fails (the
+    handler's transient error, retried as Lambda would), then the event goes to the failure queue.
+    Returns the failed invocations."""
+    s3, sqs = aws.client("s3"), aws.client("sqs")
+    photo = samples()[0]
+    failed = 0
+    refusing = {contract.ENV_PROCESSED_BUCKET: f"{resources.processed_bucket}-refuses-writes"}
+    with patched_environ(refusing):
+        reset_aws_clients()
+        for number in range(1, count + 1):
+            key = f"{contract.UPLOAD_PREFIX}{DEMO_USER}/refused-{number}.jpg"
+            put = s3.put_object(Bucket=resources.upload_bucket, Key=key, Body=photo.data, ContentType="image/jpeg")
+            record = object_created_record(
+                resources.upload_bucket,
+                key,
+                size=len(photo.data),
+                sequencer=Sequencers().next(),
+                version_id=put["VersionId"],
+                event_time=datetime.now(UTC),
+                region=REGION,
+            )
+            error: Exception | None = None
+            for _ in range(1 + config.function.max_retry_attempts):
+                try:
+                    handler(s3_event(record), LocalLambdaContext(timeout_ms=config.function.timeout_s * 1000))
+                    break
+                except Exception as exc:
+                    failed += 1
+                    error = exc
+            else:
+                body = json.dumps(_failure_record(s3_event(record), error))
+                sqs.send_message(QueueUrl=resources.failure_queue_url, MessageBody=body)
+    reset_aws_clients()
+    return failed
 
 
 def _api_environment(config: StackConfig, resources: Resources) -> dict[str, str]:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from localrun.alert_tour import AlertEmail
 from localrun.metrics_report import MetricReading
 from localrun.reprocess_tour import ReprocessReport
 from localrun.samples import Sample
@@ -32,6 +33,8 @@ class DemoReport:
     metrics: tuple[MetricReading, ...]
     reprocess: ReprocessReport | None = None
     """The S3 Batch Operations job run after the renditions changed; ``item`` and ``files`` are as it left them."""
+    alerts: tuple[AlertEmail, ...] = ()
+    """The emails the alert formatter composed after the run."""
 
     @property
     def as_expected(self) -> bool:

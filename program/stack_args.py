@@ -201,13 +201,17 @@ def alerting_args(config: StackConfig) -> AlertingSNSArgs:
         critical_emails=emails[Tier.CRITICAL],
         performance_emails=emails[Tier.PERFORMANCE],
         log_alerts_emails=emails[Tier.LOG_ALERTS],
+        # Every stack of this program runs PipelineMonitoring's alert formatter (monitoring_args).
+        composed_emails=True,
     )
     if config.alerting.critical_sms:
         args["critical_sms"] = list(config.alerting.critical_sms)
     return args
 
 
-def monitoring_args(config: StackConfig, watched: PipelineMonitoringArgs) -> PipelineMonitoringArgs:
+def monitoring_args(
+    config: StackConfig, watched: PipelineMonitoringArgs, protection: Protection | None = None
+) -> PipelineMonitoringArgs:
     """``watched`` (what to watch and where to alert: ``watching(pipeline, alerting)``) plus the stack's settings."""
     a, f = config.alerting, config.function
     n = naming(config)
@@ -221,9 +225,15 @@ def monitoring_args(config: StackConfig, watched: PipelineMonitoringArgs) -> Pip
         expect_traffic=a.expect_traffic,
         no_traffic_minutes=a.no_traffic_minutes,
         alarm_thresholds=dict(a.alarm_thresholds),
+        architecture=f.architecture,
+        log_retention_days=f.log_retention_days,
     )
     if a.runbook_url is not None:
         args["runbook_url"] = a.runbook_url
+    if protection is not None:
+        args["log_kms_key_arn"] = protection.keys.logs_key_arn
+        args["subnet_ids"] = protection.network.subnet_ids
+        args["security_group_ids"] = protection.network.security_group_id.apply(lambda group: [group])
     return args
 
 
@@ -238,4 +248,5 @@ def alarm_facts(config: StackConfig) -> StackFacts:
         overrides=dict(a.alarm_thresholds),
         api=True,  # every stack of this program runs the image API
         cleanup=config.cleanup.enabled,
+        formatter=True,  # every stack of this program runs the alert formatter
     )

@@ -56,6 +56,8 @@ def watching(
         critical_topic_arn=alerting.critical_topic_arn,
         performance_topic_arn=alerting.performance_topic_arn,
         log_alerts_topic_arn=alerting.log_alerts_topic_arn,
+        alerts_key_arn=alerting.key_arn,
+        raw_alerts_topic_arn=alerting.raw_topic_arn,
     )
     if api is not None:
         watched["api_name"] = api.api_name

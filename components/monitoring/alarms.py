@@ -27,6 +27,7 @@ from components.monitoring.catalogue import (
 from components.naming import LongestName, max_prefix, name_prefix, prefix_rule
 from components.type_tokens import component_options, type_token
 from handlers import contract
+from handlers.alerts.guide import runbook_section
 
 # CloudWatch's limit on AlarmDescription.
 MAX_DESCRIPTION = 1024
@@ -64,7 +65,7 @@ def condition_text(spec: AlarmSpec, threshold: float, period_s: int) -> str:
 
 def runbook_link(runbook_url: str | None, spec: AlarmSpec) -> str | None:
     """The alarm's section of the runbook (docs/alerts.md, published where runbook_url points)."""
-    return None if not runbook_url else f"{runbook_url}#{spec.id}"
+    return None if not runbook_url else runbook_section(runbook_url, spec.id)
 
 
 def describe(
@@ -111,6 +112,13 @@ class AlarmsArgs(TypedDict):
     """The image API's stage (ImageApi's stage_name)."""
     cleanup_function_name: NotRequired[pulumi.Input[str]]
     """The dev cleanup function (DevCleanup's function_name), if any: its failures alarm too."""
+    formatter_function_name: NotRequired[pulumi.Input[str]]
+    """The alert formatter (PipelineMonitoring's), if any: its failures alarm on raw_alerts_topic_arn."""
+    formatter_queue_name: NotRequired[pulumi.Input[str]]
+    """The alert formatter's failure queue; with formatter_function_name."""
+    raw_alerts_topic_arn: NotRequired[pulumi.Input[str]]
+    """Where the formatter's own alarms go: a topic whose email subscribers get CloudWatch's text
+    (AlertingSNS's raw_topic_arn); with formatter_function_name."""
     dashboard_url: NotRequired[pulumi.Input[str]]
     """Linked from every alarm's description; none by default."""
     runbook_url: NotRequired[str]
@@ -138,6 +146,13 @@ def _api_needs_stage(values: Mapping[str, Any]) -> None:
         raise Violation("given together with api_name (the API's metrics need both)", values.get("api_stage"))
 
 
+def _formatter_needs_its_queue_and_raw_topic(values: Mapping[str, Any]) -> None:
+    together = ("formatter_function_name", "formatter_queue_name", "raw_alerts_topic_arn")
+    given = [name for name in together if name in values]
+    if given and len(given) != len(together):
+        raise Violation(f"given together: {', '.join(together)} (the formatter's alarms need all three)", given)
+
+
 def _traffic_needs_bucket(values: Mapping[str, Any]) -> None:
     if values.get("expect_traffic", False) and "upload_bucket_name" not in values:
         raise Violation("given with expect_traffic (its request metrics gate the silence alarms)", None)
@@ -159,7 +174,9 @@ MONITORING_ACROSS: Final = (
 )
 
 INPUTS: Final = ArgsCheck(
-    AlarmsArgs, {**MONITORING_RULES, "name_prefix": prefix_rule(MAX_PREFIX)}, across=MONITORING_ACROSS
+    AlarmsArgs,
+    {**MONITORING_RULES, "name_prefix": prefix_rule(MAX_PREFIX)},
+    across=(*MONITORING_ACROSS, FieldCheck("raw_alerts_topic_arn", _formatter_needs_its_queue_and_raw_topic)),
 )
 
 
@@ -173,6 +190,7 @@ def stack_facts(args: AlarmsArgs) -> StackFacts:
         overrides=dict(args.get("alarm_thresholds", {})),
         api=args.get("api_name") is not None,
         cleanup=args.get("cleanup_function_name") is not None,
+        formatter=args.get("formatter_function_name") is not None,
     )
 
 
@@ -197,14 +215,16 @@ class Alarms(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         # Resolved once, shared by every alarm's namespace and dimensions.
         self._scope = pulumi.Output.all(
-            args["namespace"],
-            args["function_name"],
-            args["failure_queue_name"],
-            args.get("upload_bucket_name"),
-            args.get("api_name"),
-            args.get("api_stage"),
-            args.get("cleanup_function_name"),
-        ).apply(lambda names: MetricScope(*names))
+            namespace=args["namespace"],
+            function_name=args["function_name"],
+            queue_name=args["failure_queue_name"],
+            upload_bucket=args.get("upload_bucket_name"),
+            api_name=args.get("api_name"),
+            api_stage=args.get("api_stage"),
+            cleanup_function=args.get("cleanup_function_name"),
+            formatter_function=args.get("formatter_function_name"),
+            formatter_queue=args.get("formatter_queue_name"),
+        ).apply(lambda names: MetricScope(**names))
         self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
         self.composites: dict[str, aws.cloudwatch.CompositeAlarm] = {}
         self.upload_request_metrics: aws.s3.BucketMetric | None = None
@@ -225,6 +245,10 @@ class Alarms(pulumi.ComponentResource):
         """The alarms that notify a topic, for the dashboard's alarm status widget."""
         direct = [a.arn for spec_id, a in self.alarms.items() if spec_id not in self.composites]
         return direct + [c.arn for c in self.composites.values()]
+
+    def _topic(self, spec: AlarmSpec) -> pulumi.Input[str]:
+        """The tier's topic; the raw topic for an alarm on the formatter, which must not need the formatter."""
+        return self._args["raw_alerts_topic_arn"] if spec.needs_formatter else self._topics[spec.tier]
 
     def _upload_requests(self, opts: pulumi.ResourceOptions) -> aws.s3.BucketMetric:
         if self.upload_request_metrics is None:
@@ -262,7 +286,7 @@ class Alarms(pulumi.ComponentResource):
             tags=self._tags,
             opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[metrics])),
         )
-        topic = self._topics[spec.tier]
+        topic = self._topic(spec)
         name = paging_alarm_name(self._prefix, spec)
         return aws.cloudwatch.CompositeAlarm(
             name,
@@ -283,7 +307,7 @@ class Alarms(pulumi.ComponentResource):
         self, spec: AlarmSpec, threshold: float, opts: pulumi.ResourceOptions, notify: bool = True
     ) -> aws.cloudwatch.MetricAlarm:
         name = alarm_name(self._prefix, spec)
-        topic = self._topics[spec.tier]
+        topic = self._topic(spec)
         scope = self._scope
         period = spec.period_for(self._facts)
         condition_only = f"Condition of {paging_alarm_name(self._prefix, spec)}, which pages: "

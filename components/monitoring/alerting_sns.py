@@ -10,6 +10,7 @@ import pulumi_aws as aws
 from components.iam_documents import alarm_topic_key_policy, alarm_topic_policy
 from components.inputs import ArgsCheck, aws_values, e164, email, non_empty
 from components.inputs.rules import unique
+from components.monitoring.alert_routing import MESSAGE_ATTRIBUTES, MESSAGE_BODY, cloudwatch_only, composed_only
 from components.monitoring.catalogue import Tier
 from components.naming import LongestName, max_prefix, name_prefix, prefix_rule
 from components.type_tokens import component_options, type_token
@@ -28,11 +29,18 @@ class AlertingSNSArgs(TypedDict):
     """Who is told about signals from the handler's log lines; left out: nobody by email."""
     critical_sms: NotRequired[list[str]]
     """Phone numbers (E.164) that get critical alerts by SMS; critical tier only."""
+    composed_emails: NotRequired[bool]
+    """Email recipients get the alert formatter's emails (PipelineMonitoring with alerts_key_arn composes them)
+    instead of CloudWatch's text, and a raw topic reaches all of them without the formatter. Default false."""
 
 
+# The raw topic's name: what reaches email recipients without the formatter.
+RAW_TOPIC: Final = "direct"
 # Topic names and key aliases allow 256 characters.
 MAX_PREFIX: Final = max_prefix(
-    *(LongestName(f"-alerts-{tier.value}", 256) for tier in Tier), LongestName("-alerts", 256 - len("alias/"))
+    *(LongestName(f"-alerts-{tier.value}", 256) for tier in Tier),
+    LongestName(f"-alerts-{RAW_TOPIC}", 256),
+    LongestName("-alerts", 256 - len("alias/")),
 )
 # A list given empty is a mistake, not a choice: leave it out to subscribe nobody by email. Repeats
 # would subscribe one address twice.
@@ -61,6 +69,9 @@ class AlertingSNS(pulumi.ComponentResource):
     """Topic of the log-alerts tier."""
     key_arn: pulumi.Output[str]
     """The KMS key that encrypts the topics; CloudWatch alarms may use it."""
+    raw_topic_arn: pulumi.Output[str]
+    """A topic whose email subscribers get CloudWatch's own text: with composed_emails, the direct topic every
+    email recipient is subscribed to; without, the log-alerts topic."""
 
     def __init__(self, name: str, args: AlertingSNSArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         args = INPUTS.check("AlertingSNS", name, args)
@@ -78,12 +89,17 @@ class AlertingSNS(pulumi.ComponentResource):
             self._topic_policy(tier, topic, identity.account_id, region.region, child)
             self._subscriptions(tier, topic, child)
             self.topics[tier] = topic
+        self.raw_topic = self.topics[Tier.LOG_ALERTS]
+        if args.get("composed_emails", False):
+            self.raw_topic = self._direct_topic(identity.account_id, region.region, child)
         self.critical_topic_arn = self.topics[Tier.CRITICAL].arn
         self.performance_topic_arn = self.topics[Tier.PERFORMANCE].arn
         self.log_alerts_topic_arn = self.topics[Tier.LOG_ALERTS].arn
         self.key_arn = self.key.arn
+        self.raw_topic_arn = self.raw_topic.arn
         self.register_outputs(
             {
+                "raw_topic_arn": self.raw_topic_arn,
                 "critical_topic_arn": self.critical_topic_arn,
                 "performance_topic_arn": self.performance_topic_arn,
                 "log_alerts_topic_arn": self.log_alerts_topic_arn,
@@ -149,16 +165,58 @@ class AlertingSNS(pulumi.ComponentResource):
         )
 
     def _subscriptions(self, tier: Tier, topic: aws.sns.Topic, opts: pulumi.ResourceOptions) -> None:
-        endpoints = [("email", e) for e in self._emails(tier)]
+        composed = self._args.get("composed_emails", False)
+        # (protocol, endpoint, filter policy, its scope): see components/monitoring/alert_routing.py.
+        endpoints: list[tuple[str, str, str | None, str | None]] = [
+            ("email", e, composed_only(), MESSAGE_ATTRIBUTES) if composed else ("email", e, None, None)
+            for e in self._emails(tier)
+        ]
         if tier is Tier.CRITICAL:
-            endpoints += [("sms", phone) for phone in self._args.get("critical_sms", [])]
-        for protocol, endpoint in endpoints:
-            # Named by endpoint, not position: removing one subscriber leaves the others untouched.
-            digest = hashlib.sha256(endpoint.encode()).hexdigest()[:8]
-            aws.sns.TopicSubscription(
-                self._child_name("alerts", tier.value, protocol, digest),
-                topic=topic.arn,
-                protocol=protocol,
-                endpoint=endpoint,
-                opts=opts,
-            )
+            # A short text, CloudWatch's own: never an email the formatter composed.
+            endpoints += [("sms", p, cloudwatch_only(), MESSAGE_BODY) for p in self._args.get("critical_sms", [])]
+        for protocol, endpoint, policy, scope in endpoints:
+            self._subscription(tier.value, topic, protocol, endpoint, policy, scope, opts)
+
+    def _subscription(
+        self,
+        topic_name: str,
+        topic: aws.sns.Topic,
+        protocol: str,
+        endpoint: str,
+        policy: str | None,
+        scope: str | None,
+        opts: pulumi.ResourceOptions,
+    ) -> None:
+        # Named by endpoint, not position: removing one subscriber leaves the others untouched.
+        digest = hashlib.sha256(endpoint.encode()).hexdigest()[:8]
+        aws.sns.TopicSubscription(
+            self._child_name("alerts", topic_name, protocol, digest),
+            topic=topic.arn,
+            protocol=protocol,
+            endpoint=endpoint,
+            filter_policy=policy,
+            filter_policy_scope=scope,
+            opts=opts,
+        )
+
+    def _direct_topic(
+        self, account_id: pulumi.Output[str], region: pulumi.Output[str], opts: pulumi.ResourceOptions
+    ) -> aws.sns.Topic:
+        """CloudWatch's own text to every email recipient of every tier: the formatter's own alarms use it."""
+        name = self._child_name("alerts", RAW_TOPIC)
+        topic = aws.sns.Topic(
+            name,
+            name=name,
+            display_name=f"{self._prefix} alerts (direct)",
+            kms_master_key_id=self.key.arn,
+            tags=self._tags,
+            opts=opts,
+        )
+        policy = pulumi.Output.all(topic.arn, account_id, region).apply(
+            lambda v: json.dumps(alarm_topic_policy(topic_arn=v[0], account_id=v[1], region=v[2]))
+        )
+        aws.sns.TopicPolicy(self._child_name("alerts", RAW_TOPIC, "policy"), arn=topic.arn, policy=policy, opts=opts)
+        everyone = dict.fromkeys(e for tier in Tier for e in self._emails(tier))
+        for email_address in everyone:
+            self._subscription(RAW_TOPIC, topic, "email", email_address, None, None, opts)
+        return topic

@@ -40,6 +40,8 @@ class Source(StrEnum):
     API = "image API"  # ApiName and Stage
     CLEANUP = "cleanup function"  # FunctionName
     REPROCESS = "reprocessing function"  # FunctionName
+    FORMATTER = "alert formatter"  # FunctionName
+    FORMATTER_QUEUE = "alert formatter's failure queue"  # QueueName
 
     @property
     def aws_namespace(self) -> str | None:
@@ -54,6 +56,8 @@ AWS_NAMESPACES: Final = {
     Source.API: "AWS/ApiGateway",
     Source.CLEANUP: "AWS/Lambda",
     Source.REPROCESS: "AWS/Lambda",
+    Source.FORMATTER: "AWS/Lambda",
+    Source.FORMATTER_QUEUE: "AWS/SQS",
 }
 
 
@@ -91,6 +95,9 @@ CLEANUP_ERRORS = MetricRef(Source.CLEANUP, "Errors", "Sum")
 REPROCESS_INVOCATIONS = MetricRef(Source.REPROCESS, "Invocations", "Sum")
 REPROCESS_THROTTLES = MetricRef(Source.REPROCESS, "Throttles", "Sum")
 REPROCESS_CONCURRENT_EXECUTIONS = MetricRef(Source.REPROCESS, "ConcurrentExecutions", "Maximum")
+# The alert formatter: its failed invocations, and the notifications it gave up on.
+FORMATTER_ERRORS = MetricRef(Source.FORMATTER, "Errors", "Sum")
+FORMATTER_QUEUE_DEPTH = MetricRef(Source.FORMATTER_QUEUE, "ApproximateNumberOfMessagesVisible", "Maximum")
 
 
 @dataclass(frozen=True)
@@ -242,6 +249,8 @@ class StackFacts:
     api: bool = False
     # Whether the stack runs the dev cleanup schedule.
     cleanup: bool = False
+    # Whether an alert formatter composes the stack's alert emails.
+    formatter: bool = False
 
 
 @dataclass(frozen=True)
@@ -250,6 +259,8 @@ class AlarmSpec:
 
     id: str
     tier: Tier
+    # What broke, in words, for an email's subject: `image function errors`.
+    title: str
     comparison: str
     # The stack's default; None: the alarm does not apply (e.g. no reserved concurrency).
     # alarmThresholds overrides it by id.
@@ -276,6 +287,24 @@ class AlarmSpec:
     needs_api: bool = False
     # Only where the stack runs the dev cleanup.
     needs_cleanup: bool = False
+    # Only where an alert formatter composes the emails; such an alarm watches the formatter itself, so it
+    # notifies the raw topic, whose email subscribers get CloudWatch's own text.
+    needs_formatter: bool = False
+    # Written after the figure in an email's subject (`7.5% in 5 min`); empty for counts.
+    subject_unit: str = ""
+    # Log lines that explain an alarm on an AWS metric (the metric's own log lines for a log metric).
+    log_evidence: "LogMetric | None" = None
+
+    @property
+    def evidence_lines(self) -> "LogMetric | None":
+        """The log metric whose lines are the evidence for this alarm, if any."""
+        if self.log_evidence is not None:
+            return self.log_evidence
+        refs = [self.metric] if self.metric is not None else [ref for _, ref in self.expression_metrics]
+        for ref in refs:
+            if ref.source is Source.LOGS:
+                return next(m for m in LOG_METRICS if m.name == ref.name)
+        return None
 
     def threshold_for(self, facts: StackFacts) -> float | None:
         if self.needs_traffic and not facts.expect_traffic:
@@ -283,6 +312,8 @@ class AlarmSpec:
         if self.needs_api and not facts.api:
             return None
         if self.needs_cleanup and not facts.cleanup:
+            return None
+        if self.needs_formatter and not facts.formatter:
             return None
         default = self.default_threshold(facts)
         return None if default is None else facts.overrides.get(self.id, default)
@@ -304,6 +335,8 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     # --- critical: users' images are not being processed ---
     AlarmSpec(
         id="function-errors",
+        title="image function errors",
+        log_evidence=LAMBDA_ERRORS,
         tier=Tier.CRITICAL,
         metric=ERRORS,
         comparison=GREATER,
@@ -319,6 +352,9 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="error-rate",
+        title="image function error rate",
+        subject_unit="%",
+        log_evidence=LAMBDA_ERRORS,
         tier=Tier.CRITICAL,
         # Errors/Invocations as a rate; the seed averaged Errors, which is not a rate.
         expression="IF(invocations > 0, 100 * errors / invocations, 0)",
@@ -340,6 +376,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="failure-queue-messages",
+        title="events in the failure queue",
         tier=Tier.CRITICAL,
         metric=QUEUE_DEPTH,
         comparison=GREATER,
@@ -355,6 +392,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="no-invocations",
+        title="uploads not invoking the function",
         tier=Tier.CRITICAL,
         metric=INVOCATIONS,
         comparison=LESS,
@@ -374,6 +412,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="too-few-successes",
+        title="too few images processed",
         tier=Tier.CRITICAL,
         metric=SUCCESSFUL_PROCESSES.ref(),
         comparison=LESS,
@@ -393,6 +432,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="recursive-invocations-dropped",
+        title="recursive invocations dropped",
         tier=Tier.CRITICAL,
         metric=RECURSIVE_INVOCATIONS_DROPPED,
         comparison=GREATER,
@@ -408,6 +448,8 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="api-5xx-rate",
+        title="image API server errors",
+        subject_unit="%",
         tier=Tier.CRITICAL,
         expression="IF(requests > 0, 100 * errors / requests, 0)",
         expression_metrics=(
@@ -430,6 +472,8 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     # --- performance: slower or saturated, still working ---
     AlarmSpec(
         id="duration-p99",
+        title="image function duration p99",
+        subject_unit=" ms",
         tier=Tier.PERFORMANCE,
         metric=DURATION.stat("p99"),
         comparison=GREATER,
@@ -446,6 +490,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="throttles",
+        title="image function throttled",
         tier=Tier.PERFORMANCE,
         metric=THROTTLES,
         comparison=GREATER,
@@ -461,6 +506,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="concurrency",
+        title="image function concurrency",
         tier=Tier.PERFORMANCE,
         metric=CONCURRENT_EXECUTIONS,
         comparison=GREATER,
@@ -477,6 +523,8 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="processing-time-p99",
+        title="processing time p99",
+        subject_unit=" ms",
         tier=Tier.PERFORMANCE,
         metric=IMAGE_PROCESSING_TIME.ref("p99"),
         comparison=GREATER,
@@ -493,6 +541,8 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="api-latency-p99",
+        title="image API latency p99",
+        subject_unit=" ms",
         tier=Tier.PERFORMANCE,
         metric=API_LATENCY,
         comparison=GREATER,
@@ -511,6 +561,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     # --- log alerts: signals from the handler's own log lines ---
     AlarmSpec(
         id="lambda-errors",
+        title="ERROR log lines",
         tier=Tier.LOG_ALERTS,
         metric=LAMBDA_ERRORS.ref(),
         comparison=GREATER,
@@ -527,6 +578,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="s3-access-denied",
+        title="S3/DynamoDB access denied",
         tier=Tier.LOG_ALERTS,
         metric=S3_ACCESS_DENIED.ref(),
         comparison=GREATER,
@@ -542,6 +594,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="rejected-uploads",
+        title="rejected uploads",
         tier=Tier.LOG_ALERTS,
         metric=REJECTED_UPLOADS.ref(),
         comparison=GREATER,
@@ -558,6 +611,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="api-4xx-spike",
+        title="image API client errors",
         tier=Tier.LOG_ALERTS,
         metric=API_CLIENT_ERRORS,
         comparison=GREATER,
@@ -575,6 +629,7 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
     ),
     AlarmSpec(
         id="cleanup-errors",
+        title="dev cleanup failed",
         tier=Tier.LOG_ALERTS,
         metric=CLEANUP_ERRORS,
         comparison=GREATER,
@@ -588,6 +643,44 @@ ALARMS: Final[tuple[AlarmSpec, ...]] = (
             "The cleanup function's log group: cleanup.delete_failed and cleanup.failed lines.",
             "Its role: a bucket or table renamed, or a policy change (AccessDenied).",
             "Its duration: a very large backlog may need a longer timeout.",
+        ),
+    ),
+    # --- the alert formatter: these reach email through the raw topic, never through the formatter ---
+    AlarmSpec(
+        id="alert-formatter-errors",
+        tier=Tier.LOG_ALERTS,
+        title="alert formatter failing",
+        metric=FORMATTER_ERRORS,
+        comparison=GREATER,
+        default_threshold=_fixed(0),
+        threshold_text="failed invocations",
+        treat_missing_data=NOT_BREACHING,
+        needs_formatter=True,
+        what="The alert formatter failed to compose or publish an alert email (it is retried twice).",
+        why="Until it works again, email recipients may receive no alert emails; SMS and the alarms themselves"
+        " are unaffected.",
+        checks=(
+            "The formatter's log group: alert.failed lines say why (publish refused, KMS, throttling).",
+            "The alarms' states on the dashboard: what the missing emails would have said.",
+            "Its role and the alert topics' key: a recent IAM or key policy change.",
+        ),
+    ),
+    AlarmSpec(
+        id="alert-formatter-failures",
+        tier=Tier.LOG_ALERTS,
+        title="alert emails not composed",
+        metric=FORMATTER_QUEUE_DEPTH,
+        comparison=GREATER,
+        default_threshold=_fixed(0),
+        threshold_text="undelivered notifications",
+        treat_missing_data=NOT_BREACHING,
+        needs_formatter=True,
+        what="Alarm notifications wait in the alert formatter's failure queue: their emails were never sent.",
+        why="Each message is an alarm (its full CloudWatch notification inside) that no email recipient has seen.",
+        checks=(
+            "Read the queue's messages: each holds the alarm's name, state and CloudWatch's text.",
+            "Check those alarms on the dashboard and act on them first.",
+            "Fix the formatter (see alert-formatter-errors), then purge or redrive the queue.",
         ),
     ),
 )
@@ -645,6 +738,8 @@ class MetricScope:
     api_stage: str | None = None
     cleanup_function: str | None = None
     reprocess_function: str | None = None
+    formatter_function: str | None = None
+    formatter_queue: str | None = None
 
     def namespace_of(self, ref: MetricRef) -> str:
         return ref.source.aws_namespace or self.namespace
@@ -659,6 +754,8 @@ class MetricScope:
             Source.API: {"ApiName": self.api_name, "Stage": self.api_stage},
             Source.CLEANUP: {"FunctionName": self.cleanup_function},
             Source.REPROCESS: {"FunctionName": self.reprocess_function},
+            Source.FORMATTER: {"FunctionName": self.formatter_function},
+            Source.FORMATTER_QUEUE: {"QueueName": self.formatter_queue},
         }
         dimensions = by_source[ref.source]
         missing = [name for name, value in dimensions.items() if value is None]

@@ -11,10 +11,14 @@ from typing import Any, Final, NotRequired, TypedDict
 
 import pulumi
 
+from components import lambda_function as lambda_rules
 from components.function_defaults import TIMEOUT_SECONDS, UNRESERVED
-from components.inputs import ArgsCheck, FieldCheck, Violation
-from components.monitoring import alarms, dashboard, metric_filters
+from components.inputs import ArgsCheck, FieldCheck, Violation, aws_values
+from components.lambda_function import VPC_NEEDS_SECURITY_GROUPS
+from components.monitoring import alarms, alert_formatter, dashboard, metric_filters
 from components.monitoring.alarms import Alarms, AlarmsArgs
+from components.monitoring.alert_formatter import AlertFormatter, AlertFormatterArgs
+from components.monitoring.alert_guides import alarm_guides_json
 from components.monitoring.catalogue import NO_TRAFFIC_MINUTES
 from components.monitoring.dashboard import Dashboard, DashboardArgs, dashboard_url_output
 from components.monitoring.metric_filters import MetricFilters, MetricFiltersArgs
@@ -66,10 +70,34 @@ class PipelineMonitoringArgs(TypedDict):
     """Thresholds by alarm id, overriding the catalogue's (docs/alerts.md lists the ids)."""
     runbook_url: NotRequired[str]
     """Where the runbook (docs/alerts.md) is published; each alarm links its own section. No link by default."""
+    alerts_key_arn: NotRequired[pulumi.Input[str]]
+    """The alert topics' key (AlertingSNS's key_arn). Given, an alert formatter composes every tier's emails
+    with the evidence (give AlertingSNS composed_emails too); with raw_alerts_topic_arn."""
+    raw_alerts_topic_arn: NotRequired[pulumi.Input[str]]
+    """Where the formatter's own alarms go (AlertingSNS's raw_topic_arn): CloudWatch's text, no formatter."""
+    alert_evidence_lines: NotRequired[int]
+    """How many matching log lines an alert email shows (1-20); default 5."""
+    architecture: NotRequired[str]
+    """The formatter's architecture, `arm64` or `x86_64`; default arm64."""
+    log_retention_days: NotRequired[int]
+    """Retention of the formatter's log group; default 7."""
+    log_kms_key_arn: NotRequired[pulumi.Input[str]]
+    """KMS key of the formatter's log group (compliance mode's logs key); none by default."""
+    subnet_ids: NotRequired[pulumi.Input[list[str]]]
+    """Private subnets the formatter runs in (compliance mode); with security_group_ids."""
+    security_group_ids: NotRequired[pulumi.Input[list[str]]]
+    """The formatter's security groups in those subnets."""
 
 
-# The prefix names the filters, the alarms and the dashboard: the tightest of the three.
-MAX_PREFIX: Final = min(alarms.MAX_PREFIX, metric_filters.MAX_PREFIX, dashboard.MAX_DASHBOARD_NAME)
+# The prefix names the filters, the alarms, the dashboard and the formatter: the tightest of them.
+MAX_PREFIX: Final = min(
+    alarms.MAX_PREFIX, metric_filters.MAX_PREFIX, dashboard.MAX_DASHBOARD_NAME, alert_formatter.MAX_PREFIX
+)
+
+
+def _key_needs_raw_topic(values: Mapping[str, Any]) -> None:
+    if ("alerts_key_arn" in values) != ("raw_alerts_topic_arn" in values):
+        raise Violation("given together with alerts_key_arn (the formatter's own alarms need it)", None)
 
 
 def _reprocess_needs_both(values: Mapping[str, Any]) -> None:
@@ -82,8 +110,21 @@ def _reprocess_needs_both(values: Mapping[str, Any]) -> None:
 
 INPUTS: Final = ArgsCheck(
     PipelineMonitoringArgs,
-    {**alarms.MONITORING_RULES, "name_prefix": prefix_rule(MAX_PREFIX)},
-    across=(*alarms.MONITORING_ACROSS, FieldCheck("reprocess_log_group_name", _reprocess_needs_both)),
+    {
+        **alarms.MONITORING_RULES,
+        "name_prefix": prefix_rule(MAX_PREFIX),
+        "alerts_key_arn": aws_values.kms_key_arn,
+        "alert_evidence_lines": alert_formatter.evidence_lines,
+        "architecture": lambda_rules.architecture,
+        "log_retention_days": aws_values.log_retention_days,
+        "log_kms_key_arn": aws_values.kms_key_arn,
+    },
+    across=(
+        *alarms.MONITORING_ACROSS,
+        FieldCheck("raw_alerts_topic_arn", _key_needs_raw_topic),
+        FieldCheck("reprocess_log_group_name", _reprocess_needs_both),
+        VPC_NEEDS_SECURITY_GROUPS,
+    ),
 )
 
 
@@ -152,6 +193,12 @@ class PipelineMonitoring(pulumi.ComponentResource):
             alarm_args["cleanup_function_name"] = args["cleanup_function_name"]
         if "reprocess_function_name" in args:
             dashboard_args["reprocess_function_name"] = args["reprocess_function_name"]
+        self.alert_formatter = None
+        if "alerts_key_arn" in args:
+            self.alert_formatter = self._alert_formatter(prefix, args, alarm_args, url)
+            alarm_args["formatter_function_name"] = self.alert_formatter.function_name
+            alarm_args["formatter_queue_name"] = self.alert_formatter.failure_queue_name
+            alarm_args["raw_alerts_topic_arn"] = args["raw_alerts_topic_arn"]
         self.alarms = Alarms(f"{prefix}-alarms", alarm_args, opts=child(Alarms))
         dashboard_args["alarm_arns"] = self.alarms.alarm_arns
         self.dashboard = Dashboard(f"{prefix}-dashboard", dashboard_args, opts=child(Dashboard))
@@ -168,3 +215,37 @@ class PipelineMonitoring(pulumi.ComponentResource):
                 "alarm_arns": self.alarm_arns,
             }
         )
+
+    def _alert_formatter(
+        self, prefix: str, args: PipelineMonitoringArgs, alarm_args: AlarmsArgs, url: pulumi.Output[str]
+    ) -> AlertFormatter:
+        """The function that composes the tier emails, told each alarm's guide from the catalogue."""
+        facts = alarms.stack_facts(alarm_args)
+        guides = pulumi.Output.from_input(args["log_group_name"]).apply(
+            lambda group: alarm_guides_json(prefix, facts, group)
+        )
+        formatter_args = AlertFormatterArgs(
+            critical_topic_arn=args["critical_topic_arn"],
+            performance_topic_arn=args["performance_topic_arn"],
+            log_alerts_topic_arn=args["log_alerts_topic_arn"],
+            alerts_key_arn=args["alerts_key_arn"],
+            log_group_name=args["log_group_name"],
+            alarm_guides=guides,
+            stack=prefix,
+            dashboard_url=url,
+            name_prefix=prefix,
+            tags=args.get("tags", {}),
+        )
+        for optional in (
+            "runbook_url",
+            "architecture",
+            "log_retention_days",
+            "log_kms_key_arn",
+            "subnet_ids",
+            "security_group_ids",
+        ):
+            if optional in args:
+                formatter_args[optional] = args[optional]
+        if "alert_evidence_lines" in args:
+            formatter_args["evidence_lines"] = args["alert_evidence_lines"]
+        return AlertFormatter(f"{prefix}-alert-formatter", formatter_args, opts=pulumi.ResourceOptions(parent=self))

@@ -9,7 +9,10 @@ HEADER = """# Alerts runbook
 
 Generated from `components/monitoring/catalogue.py` by `python3 tasks.py snapshots`; a test fails when
 it is stale. Each alarm is named `{project}-{stack}-{alarm}-{tier}`, notifies its tier's SNS topic when it
-fires and again when it recovers (OK), and its email carries the same text as below.
+fires and again when it recovers (OK), and its email carries the same text as below; where the alert
+formatter composes the emails, with the evidence (matching log lines or datapoints, links) beneath it. The
+formatter's own alarms (`alert-formatter-errors`, `alert-formatter-failures`) notify the direct topic, which
+reaches every email recipient with CloudWatch's own text.
 
 Tiers: **critical** (email and SMS) — uploads are not being processed; **performance** (email) — slower
 or saturated but working; **log-alerts** (email) — signals from the handler's own log lines.

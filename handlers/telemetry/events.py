@@ -30,6 +30,16 @@ class LogEvent(StrEnum):
     CLEANUP_DELETE_FAILED = "cleanup.delete_failed"
     CLEANUP_ITEM_DELETE_FAILED = "cleanup.item_delete_failed"
     CLEANUP_FAILED = "cleanup.failed"
+    # The alert formatter's events (handlers.alert_formatter): an email published for an alarm's state
+    # change; a repeated notification of a change already sent; a record that is no CloudWatch alarm;
+    # evidence that could not be gathered (the email says so); an email that could not be published.
+    ALERT_SENT = "alert.sent"
+    ALERT_DUPLICATE = "alert.duplicate"
+    ALERT_IGNORED = "alert.ignored"
+    ALERT_EVIDENCE_UNAVAILABLE = "alert.evidence_unavailable"
+    # The ledger could not be read or written: the email goes out without the one-per-change check.
+    ALERT_LEDGER_UNAVAILABLE = "alert.ledger_unavailable"
+    ALERT_FAILED = "alert.failed"
 
 
 class Level(StrEnum):
@@ -97,6 +107,12 @@ FIELD_ITEMS_DELETED: Final = "items_deleted"
 FIELD_ITEMS_UNDATED: Final = "items_undated"  # items kept because they carry no readable upload time
 FIELD_ERRORS: Final = "errors"  # versions and items not deleted, plus parts an AWS error stopped
 FIELD_DELETE_MARKER: Final = "delete_marker"  # true when the version S3 refused is a delete marker
+
+# Fields the alert formatter adds.
+FIELD_ALARM: Final = "alarm"
+FIELD_STATE: Final = "state"
+FIELD_STATE_CHANGE_TIME: Final = "state_change_time"
+FIELD_MATCHING_LINES: Final = "matching_lines"
 
 # error_code values the alarms single out.
 ERROR_CODE_ACCESS_DENIED: Final = "AccessDenied"

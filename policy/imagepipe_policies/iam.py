@@ -36,6 +36,8 @@ ACTIONS_ONLY_ON_ANY_RESOURCE: Final = {
     "ec2:deletenetworkinterface": "Lambda in a VPC",
     "ec2:assignprivateipaddresses": "Lambda in a VPC",
     "ec2:unassignprivateipaddresses": "Lambda in a VPC",
+    # The alert formatter reads the alarms' datapoints: GetMetricData has no resource-level permissions.
+    "cloudwatch:getmetricdata": "CloudWatch metric data",
     # Logs Insights results and the log group list are not resources (the auditor role reads them).
     "logs:getqueryresults": "Logs Insights",
     "logs:describeloggroups": "Logs Insights",

@@ -94,11 +94,13 @@ def test_logs_key_is_used_only_by_cloudwatch_logs_for_this_accounts_log_groups(p
 
 def test_data_is_encrypted_with_the_data_key(prod: Evaluation) -> None:
     data_key = key(prod, "data").outputs["arn"]
-    assert prod.one("aws:dynamodb/table:Table").inputs["serverSideEncryption"] == {
+    assert prod.one("aws:dynamodb/table:Table", "imagepipe-prod-images").inputs["serverSideEncryption"] == {
         "enabled": True,
         "kmsKeyArn": data_key,
     }
-    assert prod.one("aws:sqs/queue:Queue").inputs["kmsMasterKeyId"] == data_key
+    assert (
+        prod.one("aws:sqs/queue:Queue", "imagepipe-prod-image-processor-failures").inputs["kmsMasterKeyId"] == data_key
+    )
     sse = prod.of_type("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
     assert {s.inputs["rules"][0]["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] for s in sse} == {data_key}
 
@@ -106,7 +108,8 @@ def test_data_is_encrypted_with_the_data_key(prod: Evaluation) -> None:
 def test_every_log_group_is_encrypted_with_the_logs_key_and_kept_at_least_90_days(prod: Evaluation) -> None:
     logs_key = key(prod, "logs").outputs["arn"]
     groups = prod.of_type("aws:cloudwatch/logGroup:LogGroup")
-    assert len(groups) == 5  # image function, reprocessing function, API function, API access logs, flow logs
+    # image function, reprocessing function, API function, API access logs, alert formatter, flow logs
+    assert len(groups) == 6
     for group in groups:
         assert group.inputs["kmsKeyId"] == logs_key, group.name
         assert group.inputs["retentionInDays"] >= 90, group.name
@@ -140,26 +143,32 @@ def test_there_is_no_path_to_the_internet(prod: Evaluation) -> None:
 
 
 def test_endpoints_are_exactly_the_services_the_functions_code_calls(prod: Evaluation) -> None:
-    # contract.CALLED_SERVICES is what the recorded-calls tests prove the code calls; logs, SQS, KMS
-    # and X-Ray are reached by Lambda and the services themselves, outside the function's network.
+    # contract.CALLED_SERVICES is what the recorded-calls tests prove the code calls (the alert formatter
+    # reads logs and metrics and publishes to SNS itself); SQS, KMS, X-Ray and the functions' own log lines
+    # are reached by Lambda and the services themselves, outside the function's network.
     endpoints = {e.inputs["serviceName"]: e.inputs for e in prod.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")}
     assert set(endpoints) == {f"com.amazonaws.{REGION}.{service}" for service in contract.CALLED_SERVICES}
-    assert contract.CALLED_SERVICES == ("s3", "dynamodb")
-    for endpoint in endpoints.values():
+    assert contract.CALLED_SERVICES == ("s3", "dynamodb", "logs", "monitoring", "sns")
+    for service in ("s3", "dynamodb"):
+        endpoint = endpoints[f"com.amazonaws.{REGION}.{service}"]
         assert endpoint["vpcEndpointType"] == "Gateway"
         assert endpoint["routeTableIds"] == ["imagepipe-prod-private-id"]
+    for service in ("logs", "monitoring", "sns"):
+        endpoint = endpoints[f"com.amazonaws.{REGION}.{service}"]
+        assert (endpoint["vpcEndpointType"], endpoint["privateDnsEnabled"]) == ("Interface", True)
+        assert len(endpoint["subnetIds"]) == 2
 
 
 def test_functions_may_only_speak_https_to_the_endpoints(prod: Evaluation) -> None:
     group = prod.one("aws:ec2/securityGroup:SecurityGroup").inputs
     assert group.get("ingress", []) == [] and group.get("egress", []) == []
     rules = prod.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
-    assert sorted(
-        (r.inputs["ipProtocol"], r.inputs["fromPort"], r.inputs["toPort"], r.inputs["prefixListId"]) for r in rules
-    ) == [
-        ("tcp", 443, 443, "pl-imagepipe-prod-dynamodb"),
-        ("tcp", 443, 443, "pl-imagepipe-prod-s3"),
-    ]
+    # A gateway endpoint by its prefix list; an interface endpoint (in the same group) by the group itself.
+    assert all((r.inputs["ipProtocol"], r.inputs["fromPort"], r.inputs["toPort"]) == ("tcp", 443, 443) for r in rules)
+    gateways = sorted(r.inputs["prefixListId"] for r in rules if "prefixListId" in r.inputs)
+    assert gateways == ["pl-imagepipe-prod-dynamodb", "pl-imagepipe-prod-s3"]
+    interfaces = [r.inputs["referencedSecurityGroupId"] for r in rules if "referencedSecurityGroupId" in r.inputs]
+    assert len(interfaces) == 3 and len(set(interfaces)) == 1
     assert prod.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") == []
 
 

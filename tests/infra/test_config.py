@@ -205,7 +205,7 @@ def test_alarm_threshold_for_an_unknown_alarm_is_refused() -> None:
     assert error.key == "alarmThresholds"
     assert str(error).startswith(
         "imagepipe:alarmThresholds['error-rates'] must be an alarm with a threshold (did you mean error-rate? "
-        "alarms: api-4xx-spike, api-5xx-rate,"
+        "alarms: alert-formatter-errors, alert-formatter-failures, api-4xx-spike,"
     )
 
 

@@ -32,6 +32,13 @@ UPDATED_IN_PLACE = {
     ("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "rules"),
     ("aws:sqs/queue:Queue", "kmsMasterKeyId"),  # SetQueueAttributes
     ("aws:sqs/queue:Queue", "sqsManagedSseEnabled"),
+    # The alert formatter (Step 12): SNS may write undelivered notifications into its failure queue under the
+    # alerts key (PutKeyPolicy), and the email and SMS subscriptions get filter policies
+    # (SetSubscriptionAttributes; terraform-provider-aws internal/service/sns/topic_subscription.go forces a
+    # new subscription only for topic_arn, protocol and endpoint: no email recipient confirms again).
+    ("aws:kms/key:Key", "policy"),
+    ("aws:sns/topicSubscription:TopicSubscription", "filterPolicy"),
+    ("aws:sns/topicSubscription:TopicSubscription", "filterPolicyScope"),
 }
 
 

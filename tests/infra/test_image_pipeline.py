@@ -118,7 +118,7 @@ def test_async_invocations_retry_then_go_to_an_encrypted_failure_queue(dev: Eval
     invoke = dev.one(
         "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "imagepipe-dev-image-processor-async"
     ).inputs
-    queue = dev.one("aws:sqs/queue:Queue")
+    queue = dev.one("aws:sqs/queue:Queue", "imagepipe-dev-image-processor-failures")
     assert invoke["maximumRetryAttempts"] == 2
     assert invoke["maximumEventAgeInSeconds"] == 3600
     assert invoke["destinationConfig"] == {"onFailure": {"destination": queue.outputs["arn"]}}
@@ -126,12 +126,14 @@ def test_async_invocations_retry_then_go_to_an_encrypted_failure_queue(dev: Eval
 
 
 def test_event_age_comes_from_stack_config(prod: Evaluation) -> None:
-    invoke = prod.one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").inputs
+    invoke = prod.one(
+        "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "imagepipe-prod-image-processor-async"
+    ).inputs
     assert invoke["maximumEventAgeInSeconds"] == 21600
 
 
 def test_metadata_table_is_on_demand_recoverable_and_encrypted(dev: Evaluation) -> None:
-    table = dev.one("aws:dynamodb/table:Table").inputs
+    table = dev.one("aws:dynamodb/table:Table", "imagepipe-dev-images").inputs
     assert table["billingMode"] == "PAY_PER_REQUEST"
     assert table["pointInTimeRecovery"] == {"enabled": True}
     assert table["hashKey"] == contract.TABLE_HASH_KEY
@@ -140,16 +142,16 @@ def test_metadata_table_is_on_demand_recoverable_and_encrypted(dev: Evaluation) 
 def test_without_a_kms_key_each_service_encrypts_with_its_own_key_not_the_aws_managed_one(dev: Evaluation) -> None:
     # What the README and the kmsKeyArn help text promise for an empty kmsKeyArn.
     # DynamoDB: no SSE block is its AWS-owned key; enabled=true without a key would be the aws/dynamodb KMS key.
-    assert "serverSideEncryption" not in dev.one("aws:dynamodb/table:Table").inputs
+    assert "serverSideEncryption" not in dev.one("aws:dynamodb/table:Table", "imagepipe-dev-images").inputs
     sse = dev.of_type("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
     assert [s.inputs["rules"][0]["applyServerSideEncryptionByDefault"] for s in sse] == [{"sseAlgorithm": "AES256"}] * 3
-    queue = dev.one("aws:sqs/queue:Queue").inputs
+    queue = dev.one("aws:sqs/queue:Queue", "imagepipe-dev-image-processor-failures").inputs
     assert (queue.get("sqsManagedSseEnabled"), queue.get("kmsMasterKeyId")) == (True, None)
     assert "kmsKeyId" not in processor_logs(dev).inputs
 
 
 def test_metadata_table_indexes_one_users_uploads_by_time(dev: Evaluation) -> None:
-    (index,) = dev.one("aws:dynamodb/table:Table").inputs["globalSecondaryIndexes"]
+    (index,) = dev.one("aws:dynamodb/table:Table", "imagepipe-dev-images").inputs["globalSecondaryIndexes"]
     assert index["name"] == contract.USER_INDEX_NAME
     assert index["keySchemas"] == [
         {"attributeName": "user_id", "keyType": "HASH"},
@@ -159,8 +161,8 @@ def test_metadata_table_indexes_one_users_uploads_by_time(dev: Evaluation) -> No
 
 
 def test_prod_table_is_protected_from_deletion(dev: Evaluation, prod: Evaluation) -> None:
-    assert prod.one("aws:dynamodb/table:Table").inputs["deletionProtectionEnabled"] is True
-    assert dev.one("aws:dynamodb/table:Table").inputs["deletionProtectionEnabled"] is False
+    assert prod.one("aws:dynamodb/table:Table", "imagepipe-prod-images").inputs["deletionProtectionEnabled"] is True
+    assert dev.one("aws:dynamodb/table:Table", "imagepipe-dev-images").inputs["deletionProtectionEnabled"] is False
 
 
 def test_role_can_only_be_assumed_by_lambda(dev: Evaluation) -> None:
@@ -190,7 +192,7 @@ def test_role_writes_only_its_own_log_group(dev: Evaluation) -> None:
 
 
 def test_role_uses_only_its_table_and_its_indexes(dev: Evaluation) -> None:
-    table_arn = dev.one("aws:dynamodb/table:Table").outputs["arn"]
+    table_arn = dev.one("aws:dynamodb/table:Table", "imagepipe-dev-images").outputs["arn"]
     metadata = processor_statements(dev)["ImageMetadata"]
     assert metadata["Action"] == ["dynamodb:GetItem", "dynamodb:PutItem"]
     assert metadata["Resource"] == [table_arn]
@@ -207,7 +209,7 @@ def test_role_may_list_only_the_upload_prefix_so_a_deleted_upload_reads_as_not_f
 def test_role_sends_only_to_its_failure_queue(dev: Evaluation) -> None:
     send = processor_statements(dev)["SendToFailureQueue"]
     assert send["Action"] == ["sqs:SendMessage"]
-    assert send["Resource"] == [dev.one("aws:sqs/queue:Queue").outputs["arn"]]
+    assert send["Resource"] == [dev.one("aws:sqs/queue:Queue", "imagepipe-dev-image-processor-failures").outputs["arn"]]
 
 
 def test_role_has_exactly_the_statements_the_handler_needs(dev: Evaluation, prod: Evaluation) -> None:
@@ -248,11 +250,11 @@ def test_kms_key_from_config_encrypts_table_queue_logs_and_buckets_and_the_role_
 
     key = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
     ev = evaluate_program("prod", {**stack_file_values("prod"), "kmsKeyArn": key, "compliance": "false"})
-    assert ev.one("aws:dynamodb/table:Table").inputs["serverSideEncryption"] == {
+    assert ev.one("aws:dynamodb/table:Table", "imagepipe-prod-images").inputs["serverSideEncryption"] == {
         "enabled": True,
         "kmsKeyArn": key,
     }
-    assert ev.one("aws:sqs/queue:Queue").inputs["kmsMasterKeyId"] == key
+    assert ev.one("aws:sqs/queue:Queue", "imagepipe-prod-image-processor-failures").inputs["kmsMasterKeyId"] == key
     assert processor_logs(ev).inputs["kmsKeyId"] == key
     sse = ev.of_type("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
     assert {s.inputs["rules"][0]["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] for s in sse} == {key}

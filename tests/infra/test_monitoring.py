@@ -137,10 +137,10 @@ def test_metric_namespace_is_per_project_and_stack(prod: Evaluation) -> None:
 # --- SNS tiers ---
 
 
-def test_three_topics_per_stack_encrypted_with_the_alerting_key(prod: Evaluation) -> None:
+def test_three_tier_topics_and_the_direct_one_encrypted_with_the_alerting_key(prod: Evaluation) -> None:
     key_arn = prod.one("aws:kms/key:Key", "imagepipe-prod-alerts-key").outputs["arn"]
     topics = {r.inputs["name"]: r.inputs for r in prod.of_type(TOPIC)}
-    assert set(topics) == {f"imagepipe-prod-alerts-{t}" for t in ("critical", "performance", "log-alerts")}
+    assert set(topics) == {f"imagepipe-prod-alerts-{t}" for t in ("critical", "performance", "log-alerts", "direct")}
     assert {t["kmsMasterKeyId"] for t in topics.values()} == {key_arn}
 
 
@@ -183,6 +183,15 @@ def test_prod_subscribers_per_tier_come_from_config(prod: Evaluation) -> None:
         ("performance", "email", "imagepipe-oncall@example.com"),
         ("performance", "email", "platform-team@example.com"),
         ("log-alerts", "email", "imagepipe-oncall@example.com"),
+        # CloudWatch's own text for the formatter's alarms: every email recipient once.
+        ("direct", "email", "imagepipe-oncall@example.com"),
+        ("direct", "email", "imagepipe-pager@example.com"),
+        ("direct", "email", "platform-team@example.com"),
+        # The alert formatter, on every tier.
+        *(
+            (tier, "lambda", "arn:aws:lambda:eu-west-1:123456789012:function:imagepipe-prod-alert-formatter")
+            for tier in ("critical", "performance", "log-alerts")
+        ),
     }
 
 
@@ -210,7 +219,8 @@ def test_every_alarm_is_named_for_project_stack_metric_and_tier(prod: Evaluation
 def test_every_alarm_notifies_its_tier_on_alarm_and_on_ok(prod: Evaluation) -> None:
     for spec in PROD_ALARMS:
         alarm = paging(prod, spec)
-        topic = topic_arn(prod, spec.tier.value)
+        # The formatter's own alarms must reach people without it: the direct topic.
+        topic = topic_arn(prod, "direct" if spec.needs_formatter else spec.tier.value)
         assert alarm["alarmActions"] == [topic], spec.id
         assert alarm["okActions"] == [topic], spec.id
 
@@ -455,6 +465,7 @@ def test_components_have_the_package_type_tokens(prod: Evaluation) -> None:
         "imagepipe:index:MetricFilters",
         "imagepipe:index:Dashboard",
         "imagepipe:index:Alarms",
+        "imagepipe:index:AlertFormatter",
     }
 
 
@@ -465,6 +476,7 @@ def test_monitoring_derives_filters_alarms_and_dashboard_as_its_children(prod: E
         ("imagepipe:index:MetricFilters", "imagepipe-prod-metric-filters"),
         ("imagepipe:index:Alarms", "imagepipe-prod-alarms"),
         ("imagepipe:index:Dashboard", "imagepipe-prod-dashboard"),
+        ("imagepipe:index:AlertFormatter", "imagepipe-prod-alert-formatter"),
     }
 
 
@@ -481,7 +493,15 @@ def test_prod_has_every_alarm_the_tiers_promise() -> None:
             "api-5xx-rate",
         },
         "performance": {"duration-p99", "throttles", "concurrency", "processing-time-p99", "api-latency-p99"},
-        "log-alerts": {"lambda-errors", "s3-access-denied", "rejected-uploads", "api-4xx-spike", "cleanup-errors"},
+        "log-alerts": {
+            "lambda-errors",
+            "s3-access-denied",
+            "rejected-uploads",
+            "api-4xx-spike",
+            "cleanup-errors",
+            "alert-formatter-errors",
+            "alert-formatter-failures",
+        },
     }
     assert {(spec.tier.value, spec.id) for spec in ALARMS} == {
         (tier, alarm) for tier, alarms_of_tier in expected.items() for alarm in alarms_of_tier

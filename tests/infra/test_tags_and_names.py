@@ -42,7 +42,7 @@ def test_every_taggable_resource_carries_the_standard_tags(stack: str, request: 
 
 
 def test_taggability_is_read_from_the_provider_not_guessed(dev: Evaluation) -> None:
-    assert is_taggable(dev.one("aws:dynamodb/table:Table"))
+    assert is_taggable(dev.one("aws:dynamodb/table:Table", "imagepipe-dev-images"))
     assert not is_taggable(dev.one("aws:lambda/permission:Permission", "imagepipe-dev-image-processor-s3-invoke"))
 
 
@@ -57,5 +57,8 @@ def test_physical_names_derive_from_project_and_stack(prod: Evaluation) -> None:
         prod.one("aws:lambda/function:Function", "imagepipe-prod-image-processor").inputs["name"]
         == "imagepipe-prod-image-processor"
     )
-    assert prod.one("aws:dynamodb/table:Table").inputs["name"] == "imagepipe-prod-images"
-    assert prod.one("aws:sqs/queue:Queue").inputs["name"] == "imagepipe-prod-image-processor-failures"
+    assert prod.one("aws:dynamodb/table:Table", "imagepipe-prod-images").inputs["name"] == "imagepipe-prod-images"
+    assert (
+        prod.one("aws:sqs/queue:Queue", "imagepipe-prod-image-processor-failures").inputs["name"]
+        == "imagepipe-prod-image-processor-failures"
+    )

@@ -144,7 +144,7 @@ def test_demo_empties_its_output_folder_of_an_earlier_runs_files(demo: DemoRun) 
     assert [stale for stale in STALE if (demo.out / stale).exists()] == []
     # AND the folder stays marked as the demo's, so the next run may empty it again
     assert (demo.out / MARKER).is_file()
-    assert {path.name for path in demo.out.iterdir()} == {MARKER, "index.html", "renditions"}
+    assert {path.name for path in demo.out.iterdir()} == {MARKER, "index.html", "renditions", "alerts"}
 
 
 def test_demo_refuses_an_output_folder_it_did_not_make_and_leaves_it_untouched(
@@ -224,8 +224,8 @@ def test_contact_sheet_gives_the_rejection_reason_the_summary_prints(demo: DemoR
 
 
 def test_contact_sheet_holds_the_metrics_table_the_terminal_prints(demo: DemoRun) -> None:
-    # WHEN the demo has run, THEN the page ends with the metrics table
-    metrics = demo.page.sections[-1]
+    # WHEN the demo has run, THEN the page ends with the metrics table and the alert emails
+    metrics = demo.page.sections[-2]
     assert metrics.heading == "Metrics the CloudWatch filters would record from this run's log lines"
     header, *rows = metrics.rows
     assert header == ["metric", "unit", "recorded", "filter pattern"]
@@ -302,3 +302,36 @@ def test_contact_sheet_holds_the_jobs_report(demo: DemoRun) -> None:
     assert header == ["original", "result code", "result string"]
     printed = job_report(demo)[3:]
     assert [f"  {code:<16} {name}: {text}" for name, code, text in rows] == printed
+
+
+def test_the_alert_formatters_emails_for_one_alarm_of_each_tier_are_written_and_linked(demo: DemoRun) -> None:
+    # WHEN the demo has run, THEN a section links one email per tier and the recovery, each on disk
+    (alerts,) = [
+        s for s in demo.page.sections if s.heading == "Alert emails the formatter composed from this run's log lines"
+    ]
+    header, *rows = alerts.rows
+    assert header == ["tier", "state", "subject"]
+    assert [(tier, state) for tier, state, _ in rows] == [
+        ("critical", "ALARM"),
+        ("performance", "ALARM"),
+        ("log-alerts", "ALARM"),
+        ("critical", "OK"),
+    ]
+    # The critical one is a real crossing: two uploads failed on every attempt (1 + 2 retries each).
+    assert rows[0][2] == "[CRITICAL] imagepipe-dev: image function errors, 6 in 5 min (threshold 5)"
+    assert rows[3][2] == "[RESOLVED] imagepipe-dev: image function errors, lasted 7 min"
+    files = sorted(path.name for path in (demo.out / "alerts").iterdir())
+    assert files == [
+        "critical-function-errors-resolved.txt",
+        "critical-function-errors.txt",
+        "log-alerts-rejected-uploads.txt",
+        "performance-processing-time-p99.txt",
+    ]
+    assert {f"alerts/{name}" for name in files} <= set(demo.page.links)
+    critical = (demo.out / "alerts" / "critical-function-errors.txt").read_text(encoding="utf-8")
+    assert critical.startswith(f"Subject: {rows[0][2]}\n\n")
+    assert "6 matching log lines" in critical and "key: uploads/demo-user/refused-2.jpg" in critical
+    rejected = (demo.out / "alerts" / "log-alerts-rejected-uploads.txt").read_text(encoding="utf-8")
+    assert "key: uploads/demo-user/cut-short.jpg" in rejected and "reason: corrupt" in rejected
+    for subject in (row[2] for row in rows):
+        assert f"  {subject}" in demo.output

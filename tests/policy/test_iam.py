@@ -7,7 +7,7 @@ from typing import Any
 from pulumi_policy import Policy
 
 from components.compliance.documents import AuditScope, auditor_policy
-from components.iam_documents import ProcessorResources, processor_policy
+from components.iam_documents import FormatterResources, ProcessorResources, formatter_policy, processor_policy
 from policy.imagepipe_policies import resource_types as t
 from policy.imagepipe_policies.iam import (
     ACTIONS_ONLY_ON_ANY_RESOURCE,
@@ -44,6 +44,18 @@ AUDITOR = auditor_policy(
 )
 
 
+ALERT_FORMATTER = formatter_policy(
+    FormatterResources(
+        watched_log_group_arns=(LOG_GROUP_ARN,),
+        topic_arns=(f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts-critical",),
+        alerts_key_arn=KEY_ARN,
+        ledger_table_arn=f"arn:aws:dynamodb:eu-west-1:{ACCOUNT}:table/alert-ledger",
+        failure_queue_arn=f"arn:aws:sqs:eu-west-1:{ACCOUNT}:alert-formatter-failures",
+        log_group_arn=f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:/aws/lambda/alert-formatter",
+    )
+)
+
+
 def statement_of(policy_document: Mapping[str, Any], sid: str) -> dict[str, Any]:
     (found,) = [s for s in policy_document["Statement"] if s.get("Sid") == sid]
     return dict(found)
@@ -53,6 +65,7 @@ READ_UPLOADS = statement_of(PROCESSOR_IN_VPC, "ReadUploads")
 XRAY = statement_of(PROCESSOR_IN_VPC, "XRayTraces")
 VPC = statement_of(PROCESSOR_IN_VPC, "LambdaVpcNetworking")
 LOGS_INSIGHTS = statement_of(AUDITOR, "QueryResults")
+ALARM_METRICS = statement_of(ALERT_FORMATTER, "ReadAlarmMetrics")
 
 
 def messages(policy: Policy, statement: Mapping[str, object], resource_type: str = t.ROLE_POLICY) -> list[str]:
@@ -86,7 +99,7 @@ def test_deny_statements_may_use_wildcards() -> None:
 
 
 def test_actions_aws_only_grants_on_any_resource_may_have_resource_star() -> None:
-    for statement in (XRAY, VPC, LOGS_INSIGHTS):
+    for statement in (XRAY, VPC, LOGS_INSIGHTS, ALARM_METRICS):
         assert messages(IAM_NO_WILDCARD_RESOURCES, {**statement, "Resource": "*"}) == [], statement["Sid"]
 
 
@@ -94,10 +107,10 @@ def test_the_exceptions_are_exactly_the_actions_the_components_allow_on_any_reso
     # The pack runs from its own folder and cannot import components/: its copy is kept equal here.
     allowed_on_any = {
         action.lower()
-        for policy_document in (PROCESSOR_IN_VPC, AUDITOR)
+        for policy_document in (PROCESSOR_IN_VPC, AUDITOR, ALERT_FORMATTER)
         for statement in policy_document["Statement"]
         if statement["Effect"] == "Allow" and statement["Resource"] == "*"
-        for action in statement["Action"]
+        for action in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])
     }
     assert allowed_on_any == set(ACTIONS_ONLY_ON_ANY_RESOURCE)
 
@@ -106,7 +119,7 @@ def test_any_other_action_on_resource_star_is_refused_even_beside_an_exception()
     statement = {**XRAY, "Action": [XRAY["Action"][0], "s3:GetObject"], "Resource": "*"}
     assert messages(IAM_NO_WILDCARD_RESOURCES, statement) == [
         'image-processor-policy, XRayTraces: allows s3:GetObject on "*"; name the resources (Resource * is kept '
-        "for Lambda in a VPC, Logs Insights, X-Ray tracing actions)"
+        "for CloudWatch metric data, Lambda in a VPC, Logs Insights, X-Ray tracing actions)"
     ]
 
 

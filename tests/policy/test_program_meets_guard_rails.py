@@ -73,6 +73,7 @@ def test_dev_without_sign_in_judged_as_protected_is_refused_for_its_open_routes(
 
 def test_dev_judged_in_compliance_mode_is_refused_for_public_functions_and_service_keys(dev: Evaluation) -> None:
     assert found(judge_evaluation(dev, COMPLIANCE_ONLY)) == [
+        ("compliance-customer-managed-keys", "imagepipe-dev-alert-formatter-logs"),
         ("compliance-customer-managed-keys", "imagepipe-dev-cleanup-logs"),
         ("compliance-customer-managed-keys", "imagepipe-dev-image-api-access-logs"),
         ("compliance-customer-managed-keys", "imagepipe-dev-image-api-logs"),
@@ -83,6 +84,7 @@ def test_dev_judged_in_compliance_mode_is_refused_for_public_functions_and_servi
         ("compliance-customer-managed-keys", "imagepipe-dev-processed-encryption"),
         ("compliance-customer-managed-keys", "imagepipe-dev-reprocess-encryption"),
         ("compliance-customer-managed-keys", "imagepipe-dev-uploads-encryption"),
+        ("compliance-functions-in-vpc", "imagepipe-dev-alert-formatter"),
         ("compliance-functions-in-vpc", "imagepipe-dev-cleanup"),
         ("compliance-functions-in-vpc", "imagepipe-dev-image-api"),
         ("compliance-functions-in-vpc", "imagepipe-dev-image-processor"),
