@@ -116,10 +116,18 @@ def one_of(*allowed: object, noun: str = "") -> Rule:
     return Rule(text, lambda v: not isinstance(v, bool) and v in allowed)
 
 
-def matches(pattern: str, allowed: str, plural: str | None = None) -> Rule:
+class Matches(Rule):
+    """A string that matches ``pattern`` in full."""
+
+    def __init__(self, pattern: str, allowed: str, plural: str | None = None) -> None:
+        compiled = re.compile(pattern)
+        super().__init__(allowed, lambda v: isinstance(v, str) and compiled.fullmatch(v) is not None, plural)
+        self.pattern = pattern
+
+
+def matches(pattern: str, allowed: str, plural: str | None = None) -> Matches:
     """A string that matches ``pattern`` in full; ``allowed`` says what that is, with an example."""
-    compiled = re.compile(pattern)
-    return Rule(allowed, lambda v: isinstance(v, str) and compiled.fullmatch(v) is not None, plural)
+    return Matches(pattern, allowed, plural)
 
 
 def each(item: Rule) -> Rule:

@@ -167,6 +167,15 @@ MONITORING_RULES: Final = {
     "no_traffic_minutes": catalogue.no_traffic_minutes,
     "alarm_thresholds": catalogue.alarm_thresholds,
     "runbook_url": runbook_url,
+    "critical_topic_arn": aws_values.sns_topic_arn,
+    "performance_topic_arn": aws_values.sns_topic_arn,
+    "log_alerts_topic_arn": aws_values.sns_topic_arn,
+    # Only an AlertingSNS with composed_emails has one; an empty one means its recipients already get
+    # CloudWatch's text, and a formatter would send them every alert twice.
+    "raw_alerts_topic_arn": matches(
+        aws_values.sns_topic_arn.pattern,
+        "the direct topic of an AlertingSNS with composed_emails (its raw_topic_arn): an SNS topic ARN",
+    ),
 }
 MONITORING_ACROSS: Final = (
     FieldCheck("api_stage", _api_needs_stage),

@@ -70,8 +70,8 @@ class AlertingSNS(pulumi.ComponentResource):
     key_arn: pulumi.Output[str]
     """The KMS key that encrypts the topics; CloudWatch alarms may use it."""
     raw_topic_arn: pulumi.Output[str]
-    """A topic whose email subscribers get CloudWatch's own text: with composed_emails, the direct topic every
-    email recipient is subscribed to; without, the log-alerts topic."""
+    """With composed_emails: the direct topic every email recipient is subscribed to, where the formatter's own
+    alarms go as CloudWatch's text (PipelineMonitoring's raw_alerts_topic_arn). Without: empty."""
 
     def __init__(self, name: str, args: AlertingSNSArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         args = INPUTS.check("AlertingSNS", name, args)
@@ -89,14 +89,15 @@ class AlertingSNS(pulumi.ComponentResource):
             self._topic_policy(tier, topic, identity.account_id, region.region, child)
             self._subscriptions(tier, topic, child)
             self.topics[tier] = topic
-        self.raw_topic = self.topics[Tier.LOG_ALERTS]
+        self.raw_topic = None
         if args.get("composed_emails", False):
             self.raw_topic = self._direct_topic(identity.account_id, region.region, child)
         self.critical_topic_arn = self.topics[Tier.CRITICAL].arn
         self.performance_topic_arn = self.topics[Tier.PERFORMANCE].arn
         self.log_alerts_topic_arn = self.topics[Tier.LOG_ALERTS].arn
         self.key_arn = self.key.arn
-        self.raw_topic_arn = self.raw_topic.arn
+        # Empty without composed emails: a formatter wired to it would send every recipient a second email.
+        self.raw_topic_arn = pulumi.Output.from_input("") if self.raw_topic is None else self.raw_topic.arn
         self.register_outputs(
             {
                 "raw_topic_arn": self.raw_topic_arn,

@@ -74,7 +74,8 @@ class PipelineMonitoringArgs(TypedDict):
     """The alert topics' key (AlertingSNS's key_arn). Given, an alert formatter composes every tier's emails
     with the evidence (give AlertingSNS composed_emails too); with raw_alerts_topic_arn."""
     raw_alerts_topic_arn: NotRequired[pulumi.Input[str]]
-    """Where the formatter's own alarms go (AlertingSNS's raw_topic_arn): CloudWatch's text, no formatter."""
+    """Where the formatter's own alarms go (AlertingSNS's raw_topic_arn, which only an AlertingSNS with
+    composed_emails has): CloudWatch's text, no formatter."""
     alert_evidence_lines: NotRequired[int]
     """How many matching log lines an alert email shows (1-20); default 5."""
     architecture: NotRequired[str]

@@ -205,6 +205,25 @@ def test_a_bad_input_is_refused_with_one_message_that_names_it(case: str) -> Non
     assert str(refused.value) == message
 
 
+def test_a_formatter_wired_to_topics_whose_emails_are_not_composed_is_refused() -> None:
+    # GIVEN alert topics that send CloudWatch's own text to their email recipients (no composed_emails)
+    def create() -> None:
+        alerting = AlertingSNS("a", AlertingSNSArgs(critical_emails=[EMAIL]))
+        # WHEN monitoring is asked to compose emails for them too
+        PipelineMonitoring(
+            "m",
+            PipelineMonitoringArgs(
+                **WATCHED,  # type: ignore[typeddict-item]
+                alerts_key_arn=alerting.key_arn,
+                raw_alerts_topic_arn=alerting.raw_topic_arn,
+            ),
+        )
+
+    # THEN it is refused when the topic resolves: every recipient would get every alert twice
+    with pytest.raises(Exception, match=r"PipelineMonitoring 'm': raw_alerts_topic_arn must be the direct topic of an "):
+        run_under_mocks(create)
+
+
 def test_a_refused_input_creates_nothing() -> None:
     # Checked before the component registers: no half-made component is left in the stack.
     registered: list[object] = []
