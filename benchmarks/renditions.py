@@ -1,6 +1,6 @@
 """Rendition benchmark: the image core against the naive tutorial handler.
 
-    python -m benchmarks.renditions [--quick] [--png-levels]
+    python -m benchmarks.renditions [--quick] [--png-levels | --alpha-formats]
 
 For each generated image (2, 12 and 24 MP photo-like JPEGs, a 2000x2000 PNG with alpha, a
 CMYK JPEG, an EXIF-rotated JPEG) both implementations make DEFAULT_RENDITIONS, each in a fresh
@@ -9,7 +9,8 @@ output bytes (and the PNG renditions' share, with the encoder settings) and thei
 preview's PSNR against a full-decode LANCZOS reference, the cold import time of
 handlers.imaging and of the handler module, and whether the 12 MP targets are met.
 
-``--png-levels`` measures PNG encoder settings instead (benchmarks.png_levels).
+``--png-levels`` measures PNG encoder settings instead (benchmarks.png_levels), ``--alpha-formats`` the
+default renditions of transparent sources with and without PNG (benchmarks.alpha_formats).
 """
 
 import argparse
@@ -30,7 +31,7 @@ from typing import Any
 import PIL
 from PIL import Image, ImageChops, ImageOps
 
-from benchmarks import png_levels
+from benchmarks import alpha_formats, png_levels
 from benchmarks.baseline import naive_renditions
 from benchmarks.photos import jpeg_bytes, orientation_exif, photo_cut_out, photo_like, png_bytes
 from handlers.contract import DEFAULT_MAX_OBJECT_BYTES, DEFAULT_MAX_PIXELS
@@ -320,9 +321,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="time every PNG compress_level, with and without optimize, on the RGBA inputs instead",
     )
+    parser.add_argument(
+        "--alpha-formats",
+        action="store_true",
+        help="the default renditions of transparent inputs with PNG and without it (WebP keeps the alpha) instead",
+    )
     args = parser.parse_args(argv)
     if args.png_levels:
         print(png_levels.report(png_levels.QUICK_ROUNDS if args.quick else png_levels.FULL_ROUNDS))
+        return 0
+    if args.alpha_formats:
+        print(alpha_formats.report(alpha_formats.QUICK_ROUNDS if args.quick else alpha_formats.FULL_ROUNDS))
         return 0
     rounds = QUICK_ROUNDS if args.quick else FULL_ROUNDS
     sizes = ", ".join(f"{spec.name} {spec.width}x{spec.height}" for spec in DEFAULT_RENDITIONS)

@@ -56,5 +56,6 @@ user_pool_id: Final = matches(
     r"[a-z]{2}(-[a-z]+)+-[0-9]_[0-9A-Za-z]+", "a Cognito user pool ID like eu-west-1_AbC123def"
 )
 sns_topic_arn: Final = matches(
-    r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}", "an SNS topic ARN like arn:aws:sns:REGION:ACCOUNT:NAME"
+    r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}",
+    "an SNS topic ARN like arn:aws:sns:REGION:ACCOUNT:NAME",
 )

@@ -106,3 +106,19 @@ def test_png_levels_flag_prints_every_setting_for_every_input(
     assert handler_row.startswith(f"  {png_levels.HANDLER!s:18}")
     assert "Pillow default" in next(line for line in out.splitlines() if line.startswith("  level 6   "))
     assert "<- baseline" in next(line for line in out.splitlines() if line.startswith("  level 9 optimize"))
+
+
+def test_alpha_formats_flag_compares_the_renditions_with_and_without_png(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN one small transparent input instead of the two 2000x2000 ones
+    cut_out = photo_cut_out(96)
+    monkeypatch.setattr(png_levels, "INPUTS", (png_levels.PngInput("tiny cut-out", lambda: cut_out),))
+    # WHEN the benchmark runs with --alpha-formats in --quick mode
+    assert renditions.main(["--quick", "--alpha-formats"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  tiny cut-out")]
+    # THEN the defaults write PNG besides JPEG and WebP for it, and the other run writes no PNG, fewer bytes
+    with_png, without = rows
+    assert with_png.split()[-3:] == ["jpeg", "png", "webp"] and " with " in with_png
+    assert without.split()[-2:] == ["jpeg", "webp"] and " without " in without
+    assert int(without.split()[-3].replace(",", "")) < int(with_png.split()[-4].replace(",", ""))

@@ -220,7 +220,9 @@ def test_a_formatter_wired_to_topics_whose_emails_are_not_composed_is_refused() 
         )
 
     # THEN it is refused when the topic resolves: every recipient would get every alert twice
-    with pytest.raises(Exception, match=r"PipelineMonitoring 'm': raw_alerts_topic_arn must be the direct topic of an "):
+    with pytest.raises(
+        Exception, match=r"PipelineMonitoring 'm': raw_alerts_topic_arn must be the direct topic of an "
+    ):
         run_under_mocks(create)
 
 
