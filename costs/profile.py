@@ -11,8 +11,7 @@ from typing import Final
 
 import yaml
 
-from components.function_defaults import UNRESERVED
-from components.lambda_function import APPLICATION_LOG_LEVEL
+from components.lambda_function import APPLICATION_LOG_LEVEL, reserved_or_none
 from costs import measured
 from handlers.imaging.renditions import RenditionSpec
 from program.config import ROOT, StackConfig, load_stack_file
@@ -71,9 +70,7 @@ def profile_for(config: StackConfig, region: str) -> StackProfile:
         renditions=config.processing.renditions,
         log_level=APPLICATION_LOG_LEVEL,
         kms=config.compliance.enabled or config.storage.kms_key_arn is not None,
-        reserved_concurrency=None
-        if config.function.reserved_concurrency == UNRESERVED
-        else config.function.reserved_concurrency,
+        reserved_concurrency=reserved_or_none(config.function.reserved_concurrency),
     )
 
 
