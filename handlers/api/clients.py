@@ -40,7 +40,9 @@ class DynamoDbApi(Protocol):
 
     def query(self, **kwargs: Any) -> dict[str, Any]: ...
 
-    def delete_item(self, **kwargs: Any) -> dict[str, Any]: ...
+    def put_item(self, **kwargs: Any) -> dict[str, Any]: ...
+
+    def update_item(self, **kwargs: Any) -> dict[str, Any]: ...
 
 
 # Everything the function calls or presigns; the IAM policy grants exactly these actions (the test
@@ -52,7 +54,9 @@ AWS_OPERATIONS: Final = (
     AwsOperation("s3", "ListObjectVersions", "s3:ListBucketVersions", "both buckets, prefix uploads/ or renditions/"),
     AwsOperation("s3", "DeleteObjects", "s3:DeleteObjectVersion", "upload bucket uploads/*, processed renditions/*"),
     AwsOperation("dynamodb", "GetItem", "dynamodb:GetItem", "the metadata table"),
-    AwsOperation("dynamodb", "DeleteItem", "dynamodb:DeleteItem", "the metadata table"),
+    # DELETE's tombstone: in place of the caller's item (PutItem), or for an id without one (UpdateItem).
+    AwsOperation("dynamodb", "PutItem", "dynamodb:PutItem", "the metadata table"),
+    AwsOperation("dynamodb", "UpdateItem", "dynamodb:UpdateItem", "the metadata table"),
     AwsOperation("dynamodb", "Query", "dynamodb:Query", "the metadata table's user index"),
 )
 
