@@ -94,6 +94,26 @@ def processor_policy(r: ProcessorResources) -> PolicyDocument:
             "Action": "s3:DeleteObject",
             "Resource": f"{r.processed_bucket_arn}/{contract.RENDITION_PREFIX}*",
         },
+        {
+            "Sid": "RemoveWhatDeletedImagesLeft",
+            "Effect": "Allow",
+            # DeleteObjects by version id, for good: when the owner deleted the image (its tombstone), the
+            # original version an event or task names and every version under the image's renditions
+            # folder; when a reprocessed item went meanwhile, exactly the rendition versions it stored.
+            "Action": "s3:DeleteObjectVersion",
+            "Resource": [
+                f"{r.upload_bucket_arn}/{contract.UPLOAD_PREFIX}*",
+                f"{r.processed_bucket_arn}/{contract.RENDITION_PREFIX}*",
+            ],
+        },
+        {
+            "Sid": "ListDeletedImagesRenditions",
+            "Effect": "Allow",
+            # The versions under a deleted image's renditions folder, to delete them.
+            "Action": "s3:ListBucketVersions",
+            "Resource": r.processed_bucket_arn,
+            "Condition": {"StringLike": {"s3:prefix": f"{contract.RENDITION_PREFIX}*"}},
+        },
         write_own_logs(r.log_group_arn),
         {
             "Sid": "ImageMetadata",
@@ -168,7 +188,9 @@ def api_policy(r: ApiResources) -> PolicyDocument:
         {
             "Sid": "ImageMetadata",
             "Effect": "Allow",
-            "Action": ["dynamodb:GetItem", "dynamodb:DeleteItem"],
+            # DELETE puts a tombstone in the item's place (PutItem) or, for an id without an item, adds the
+            # caller to one (UpdateItem); it never deletes the item (DynamoDB's TTL removes tombstones).
+            "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
             "Resource": r.table_arn,
         },
         {
