@@ -93,7 +93,7 @@ def iam_needs(c: Call) -> list[Need]:
                 Need("s3:DeleteObjectVersion" if "VersionId" in o else "s3:DeleteObject", s3_arn(p["Bucket"], o["Key"]))
                 for o in p["Delete"]["Objects"]
             ]
-        case ("dynamodb", "GetItem" | "Query" | "DeleteItem", False):
+        case ("dynamodb", "GetItem" | "Query" | "PutItem" | "UpdateItem", False):
             return [Need(f"dynamodb:{c.operation}", table_arn(p))]
     raise AssertionError(f"no IAM action known for {c}: add it to iam_needs from AWS's reference")
 
@@ -131,7 +131,8 @@ def recorded_calls(aws: Deployment) -> Iterator[list[Call]]:
 
 @pytest.fixture
 def every_route(aws: Deployment, recorded_calls: list[Call]) -> list[Call]:
-    """Every route and outcome: preflight, refusals, upload, listing by pages, get, delete (own, again, other's)."""
+    """Every route and outcome: preflight, refusals, upload, listing by pages, get, delete (own, again, other's,
+    an id without an item)."""
     image = seed_image(aws, "photo.jpg", versions=2, upload_id="a1")
     seed_image(aws, "notes.jpg", status=ImageStatus.REJECTED, upload_id="a2")
     theirs = seed_image(aws, "theirs.jpg", user=OTHER_USER, upload_id="a3")
@@ -154,9 +155,10 @@ def every_route(aws: Deployment, recorded_calls: list[Call]) -> list[Call]:
         call(delete_image(theirs.image_id)),
         call(delete_image(image.image_id)),
         call(delete_image(image.image_id)),
+        call(delete_image("00000000-0000-5000-8000-000000000000")),
     ]
     statuses = [a.status for a in answers]
-    assert statuses == [204, 401, 404, 405, 201, 415, 400, 200, 200, 400, 200, 404, 204, 204, 204]
+    assert statuses == [204, 401, 404, 405, 201, 415, 400, 200, 200, 400, 200, 404, 204, 204, 204, 204]
     return recorded_calls
 
 

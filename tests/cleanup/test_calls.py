@@ -13,6 +13,7 @@ import pytest
 
 from handlers import contract
 from handlers.cleanup.clients import CLEANUP_OPERATIONS, cleanup_clients
+from handlers.tombstone import ATTR_DELETED_BY
 from tests.cleanup.cleanup_deployment import BUCKETS, CleanupDeployment
 from tests.cleanup.conftest import Request, resources_named
 from tests.handler.deployment import TABLE
@@ -87,9 +88,9 @@ def test_the_table_is_only_ever_asked_to_delete(full_run: list[Request]) -> None
     assert all(set(w) == {"DeleteRequest"} for w in writes)
 
 
-def test_the_scan_reads_only_the_key_and_the_upload_time(full_run: list[Request]) -> None:
+def test_the_scan_reads_only_the_key_the_upload_time_and_the_tombstone_mark(full_run: list[Request]) -> None:
     (scan,) = [r for r in full_run if r.operation == "Scan"]
     names = scan.params["ExpressionAttributeNames"]
     assert sorted(names[p.strip()] for p in scan.params["ProjectionExpression"].split(",")) == sorted(
-        [contract.TABLE_HASH_KEY, contract.USER_INDEX_RANGE_KEY]
+        [contract.TABLE_HASH_KEY, contract.USER_INDEX_RANGE_KEY, ATTR_DELETED_BY]
     )
