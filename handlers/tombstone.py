@@ -54,13 +54,9 @@ TOMBSTONE_LIFETIME_S: Final = 15 * 24 * 3600
 
 @dataclass(frozen=True)
 class Tombstone:
-    """A tombstone as read back from the table."""
+    """What the image function reads of a tombstone: whose DELETEs it stands for."""
 
-    image_id: str
     deleted_by: frozenset[str]
-    deleted_at: str | None = None
-    source_bucket: str | None = None
-    source_key: str | None = None
 
     def stops(self, owner: str | None) -> bool:
         """Whether this tombstone stands for ``owner``'s upload: its owner asked for the delete."""
@@ -68,17 +64,9 @@ class Tombstone:
 
     @classmethod
     def from_item(cls, item: Mapping[str, AttributeValue]) -> "Tombstone | None":
-        """The tombstone an item is, or None for an image's item (which never holds ``deleted_by``)."""
+        """The tombstone a raw item is, or None for an image's item (which never holds ``deleted_by``)."""
         deleted_by = item.get(ATTR_DELETED_BY, {}).get("SS")
-        if deleted_by is None:
-            return None
-        return cls(
-            image_id=item[TABLE_HASH_KEY]["S"],
-            deleted_by=frozenset(deleted_by),
-            deleted_at=_string(item, ATTR_DELETED_AT),
-            source_bucket=_string(item, ATTR_SOURCE_BUCKET),
-            source_key=_string(item, ATTR_SOURCE_KEY),
-        )
+        return None if deleted_by is None else cls(frozenset(deleted_by))
 
 
 def is_tombstone(item: Mapping[str, object]) -> bool:
@@ -105,8 +93,3 @@ def tombstone_item(
         TABLE_TTL_ATTRIBUTE: expires_at(moment),
     }
     return {name: encode_value(value) for name, value in plain.items()}
-
-
-def _string(item: Mapping[str, AttributeValue], name: str) -> str | None:
-    value = item.get(name, {}).get("S")
-    return value if isinstance(value, str) else None

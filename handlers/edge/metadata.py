@@ -147,9 +147,8 @@ def _renditions(item: Mapping[str, AttributeValue] | None) -> tuple[StoredRendit
     return tuple(StoredRendition(**entry) for entry in listed)
 
 
-# What a read brings back: Recorded's attributes, or a tombstone's, and nothing else.
+# What a read brings back: Recorded's attributes, or a tombstone's deleters, and nothing else.
 _PROJECTED: Final = {
-    "#id": TABLE_HASH_KEY,
     "#by": ATTR_DELETED_BY,
     "#seq": ATTR_SEQUENCER,
     "#status": ATTR_STATUS,
