@@ -1,11 +1,15 @@
 """IAM policy documents as pure functions of resolved ARNs, so tests read them statement by statement."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from handlers import contract
 
 PolicyDocument = dict[str, Any]
+
+# S3's own reference for DeleteObject and DeleteObjects (botocore's service model, Permissions): "you must
+# always specify the s3:DeleteObject permission", and s3:DeleteObjectVersion "to delete a specific version".
+VERSIONED_DELETE: Final = ("s3:DeleteObject", "s3:DeleteObjectVersion")
 
 
 def deny_insecure_transport_policy(bucket_arn: str) -> PolicyDocument:
@@ -94,6 +98,27 @@ def processor_policy(r: ProcessorResources) -> PolicyDocument:
             "Action": "s3:DeleteObject",
             "Resource": f"{r.processed_bucket_arn}/{contract.RENDITION_PREFIX}*",
         },
+        {
+            "Sid": "RemoveWhatDeletedImagesLeft",
+            "Effect": "Allow",
+            # DeleteObjects by version id, for good: when the owner deleted the image (its tombstone), the
+            # original version an event or task names and every version under the image's renditions
+            # folder; when a reprocessed item went meanwhile, exactly the rendition versions it stored.
+            # A versioned delete needs DeleteObject as well as DeleteObjectVersion (VERSIONED_DELETE).
+            "Action": list(VERSIONED_DELETE),
+            "Resource": [
+                f"{r.upload_bucket_arn}/{contract.UPLOAD_PREFIX}*",
+                f"{r.processed_bucket_arn}/{contract.RENDITION_PREFIX}*",
+            ],
+        },
+        {
+            "Sid": "ListDeletedImagesRenditions",
+            "Effect": "Allow",
+            # The versions under a deleted image's renditions folder, to delete them.
+            "Action": "s3:ListBucketVersions",
+            "Resource": r.processed_bucket_arn,
+            "Condition": {"StringLike": {"s3:prefix": f"{contract.RENDITION_PREFIX}*"}},
+        },
         write_own_logs(r.log_group_arn),
         {
             "Sid": "ImageMetadata",
@@ -162,13 +187,15 @@ def api_policy(r: ApiResources) -> PolicyDocument:
         {
             "Sid": "DeleteVersions",
             "Effect": "Allow",
-            "Action": "s3:DeleteObjectVersion",
+            "Action": list(VERSIONED_DELETE),
             "Resource": [uploads, renditions],
         },
         {
             "Sid": "ImageMetadata",
             "Effect": "Allow",
-            "Action": ["dynamodb:GetItem", "dynamodb:DeleteItem"],
+            # DELETE puts a tombstone in the item's place (PutItem) or, for an id without an item, adds the
+            # caller to one (UpdateItem); it never deletes the item (DynamoDB's TTL removes tombstones).
+            "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
             "Resource": r.table_arn,
         },
         {
@@ -203,7 +230,7 @@ def cleanup_policy(r: CleanupResources) -> PolicyDocument:
             "Sid": "DeleteVersions",
             "Effect": "Allow",
             # DeleteObjects with a VersionId per key: every version and delete marker.
-            "Action": "s3:DeleteObjectVersion",
+            "Action": list(VERSIONED_DELETE),
             "Resource": [f"{arn}/*" for arn in buckets],
         },
         {

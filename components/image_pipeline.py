@@ -491,6 +491,8 @@ class ImagePipeline(pulumi.ComponentResource):
                 )
             ],
             point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=True),
+            # DynamoDB deletes the image API's tombstones some time after they expire (handlers/tombstone.py).
+            ttl=aws.dynamodb.TableTtlArgs(attribute_name=contract.TABLE_TTL_ATTRIBUTE, enabled=True),
             # Without a customer key DynamoDB encrypts with its AWS-owned key (no KMS charges), as S3 uses
             # AES256 and SQS its own SSE; enabled=True with no key would pick the AWS-managed KMS key.
             server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(enabled=True, kms_key_arn=self._kms)

@@ -15,7 +15,7 @@ def create_versioned_bucket(s3: Any, name: str, region: str) -> None:
 
 
 def create_metadata_table(dynamodb: Any, name: str) -> None:
-    """Key schema and user index from handlers.contract, as ImagePipeline declares them."""
+    """Key schema, user index and time-to-live attribute from handlers.contract, as ImagePipeline declares them."""
     keys = (contract.TABLE_HASH_KEY, contract.USER_INDEX_HASH_KEY, contract.USER_INDEX_RANGE_KEY)
     dynamodb.create_table(
         TableName=name,
@@ -32,6 +32,10 @@ def create_metadata_table(dynamodb: Any, name: str) -> None:
                 "Projection": {"ProjectionType": "ALL"},
             }
         ],
+    )
+    # moto records the setting and deletes nothing: a tombstone stays until a test removes it.
+    dynamodb.update_time_to_live(
+        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": contract.TABLE_TTL_ATTRIBUTE}
     )
 
 

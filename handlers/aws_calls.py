@@ -11,11 +11,12 @@ from typing import NamedTuple
 
 
 class AwsOperation(NamedTuple):
-    """One AWS operation a function makes or signs, and the IAM action AWS checks for it."""
+    """One AWS operation a function makes or signs, and the IAM actions AWS checks for it (a versioned
+    DeleteObjects needs s3:DeleteObject and s3:DeleteObjectVersion: S3's reference, Permissions)."""
 
     service: str
     operation: str
-    iam_action: str
+    iam_actions: tuple[str, ...]
     resource: str
 
 

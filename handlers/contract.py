@@ -99,6 +99,9 @@ TABLE_HASH_KEY: Final = "image_id"
 USER_INDEX_NAME: Final = "user-uploads"
 USER_INDEX_HASH_KEY: Final = "user_id"
 USER_INDEX_RANGE_KEY: Final = "uploaded_at"
+# The table's time-to-live attribute (epoch seconds; ImagePipeline enables TTL on it): DynamoDB deletes
+# an item some time after that moment. Only tombstones carry it (handlers/tombstone.py).
+TABLE_TTL_ATTRIBUTE: Final = "expires_at"
 
 # Defaults when the environment does not say otherwise.
 DEFAULT_MAX_OBJECT_BYTES: Final = 50 * 1024 * 1024

@@ -11,6 +11,8 @@ from typing import Any, Final
 from handlers.contract import TABLE_HASH_KEY, USER_INDEX_HASH_KEY, USER_INDEX_RANGE_KEY, ImageStatus
 
 # Item attributes beyond the table's key schema (handlers.contract names those).
+ATTR_SOURCE_BUCKET: Final = "source_bucket"
+ATTR_SOURCE_KEY: Final = "source_key"
 ATTR_SEQUENCER: Final = "sequencer"
 ATTR_STATUS: Final = "status"
 ATTR_VERSION_TOKEN: Final = "version_token"
@@ -71,8 +73,8 @@ class ImageRecord:
             USER_INDEX_HASH_KEY: self.user_id,
             USER_INDEX_RANGE_KEY: self.uploaded_at,
             "file_name": self.file_name,
-            "source_bucket": self.source_bucket,
-            "source_key": self.source_key,
+            ATTR_SOURCE_BUCKET: self.source_bucket,
+            ATTR_SOURCE_KEY: self.source_key,
             ATTR_SOURCE_VERSION_ID: self.source_version_id,
             ATTR_SEQUENCER: self.sequencer,
             ATTR_VERSION_TOKEN: self.version_token,
@@ -104,6 +106,11 @@ def encode_value(value: object) -> AttributeValue:
         return {"S": value}
     if isinstance(value, int):
         return {"N": str(value)}
+    if isinstance(value, frozenset | set):
+        # A string set (a tombstone's deleted_by); DynamoDB refuses an empty one.
+        if not value or not all(isinstance(v, str) for v in value):
+            raise TypeError("a set in a metadata item must hold at least one string, and strings only")
+        return {"SS": sorted(value)}
     if isinstance(value, list | tuple):
         return {"L": [encode_value(v) for v in value]}
     if isinstance(value, Mapping):
@@ -126,6 +133,8 @@ def decode_value(value: AttributeValue) -> Any:
         return [decode_value(v) for v in payload]
     if kind == "M":
         return {k: decode_value(v) for k, v in payload.items()}
+    if kind == "SS":
+        return frozenset(payload)
     if kind == "NULL":
         return None
     raise TypeError(f"unexpected DynamoDB attribute type {kind}")

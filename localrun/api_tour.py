@@ -140,7 +140,7 @@ def run_tour(aws: LocalAws, upload_bucket: str, process_upload: Callable[[str], 
     status, listing = call(list_images())
     tour.step("GET /images", status, f"{len(listing['images'])} image(s) of this user")
     status, _ = call(delete_image(tour.image_id))
-    tour.step("DELETE /images/{id}", status, "original versions, renditions and the item removed")
+    tour.step("DELETE /images/{id}", status, "original versions and renditions removed, the item now a tombstone")
     status, _ = call(get_image(tour.image_id))
     tour.step("GET /images/{id}", status, "gone")
     listed = aws.client("s3").list_object_versions(Bucket=upload_bucket, Prefix=upload["fields"]["key"])

@@ -6,6 +6,8 @@ already rendered with the stack's fingerprint in one read, without writing. ``--
 the items not completed with that fingerprint: completed ones with another (or none), and failed
 ones; rejected uploads are left out of it (a rejection is about the file, not the renditions).
 ``--user`` reads only that user's items, through the user index, instead of scanning the table.
+A deleted image's tombstone (handlers/tombstone.py) is never an original to re-render: a scan leaves it
+out (counted as ``deleted``), and the user index never holds one.
 """
 
 from collections.abc import Iterator, Mapping
@@ -13,11 +15,18 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from handlers.contract import TABLE_HASH_KEY, USER_INDEX_HASH_KEY, USER_INDEX_NAME, ImageStatus
-from handlers.image_item import ATTR_FINGERPRINT, ATTR_SOURCE_VERSION_ID, ATTR_STATUS, decode_item
+from handlers.image_item import (
+    ATTR_FINGERPRINT,
+    ATTR_SOURCE_BUCKET,
+    ATTR_SOURCE_KEY,
+    ATTR_SOURCE_VERSION_ID,
+    ATTR_STATUS,
+    decode_item,
+)
+from handlers.tombstone import ATTR_DELETED_BY, is_tombstone
 
-# Item attributes a selection reads (besides the ones handlers.edge.metadata names).
-ATTR_SOURCE_BUCKET: Final = "source_bucket"
-ATTR_SOURCE_KEY: Final = "source_key"
+# Why a tombstone is left out of a selection (Selection.left_out).
+LEFT_OUT_DELETED: Final = "deleted"
 _READ: Final = {
     "#id": TABLE_HASH_KEY,
     "#bucket": ATTR_SOURCE_BUCKET,
@@ -26,6 +35,7 @@ _READ: Final = {
     "#status": ATTR_STATUS,
     "#fp": ATTR_FINGERPRINT,
     "#user": USER_INDEX_HASH_KEY,
+    "#by": ATTR_DELETED_BY,
 }
 
 
@@ -83,6 +93,8 @@ def select(
 
 
 def _left_out(item: Mapping[str, Any], status: str, stored: object, fingerprint: str, stale_only: bool) -> str | None:
+    if is_tombstone(item):
+        return LEFT_OUT_DELETED
     if not isinstance(item.get(ATTR_SOURCE_KEY), str) or not isinstance(item.get(ATTR_SOURCE_BUCKET), str):
         return "no source key"
     if not isinstance(item.get(ATTR_SOURCE_VERSION_ID), str):

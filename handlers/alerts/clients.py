@@ -21,13 +21,13 @@ class SnsApi(Protocol):
 
 # Everything the formatter calls; its role grants exactly these (tests/alerts/test_role_grants_match_calls.py).
 ALERT_OPERATIONS: Final = (
-    AwsOperation("logs", "FilterLogEvents", "logs:FilterLogEvents", "the watched log groups"),
+    AwsOperation("logs", "FilterLogEvents", ("logs:FilterLogEvents",), "the watched log groups"),
     # GetMetricData has no resource-level permissions: AWS accepts only "*".
-    AwsOperation("monitoring", "GetMetricData", "cloudwatch:GetMetricData", "*"),
-    AwsOperation("sns", "Publish", "sns:Publish", "the tier topics"),
-    AwsOperation("dynamodb", "PutItem", "dynamodb:PutItem", "the formatter's ledger table"),
-    AwsOperation("dynamodb", "GetItem", "dynamodb:GetItem", "the formatter's ledger table"),
-    AwsOperation("dynamodb", "DeleteItem", "dynamodb:DeleteItem", "the formatter's ledger table"),
+    AwsOperation("monitoring", "GetMetricData", ("cloudwatch:GetMetricData",), "*"),
+    AwsOperation("sns", "Publish", ("sns:Publish",), "the tier topics"),
+    AwsOperation("dynamodb", "PutItem", ("dynamodb:PutItem",), "the formatter's ledger table"),
+    AwsOperation("dynamodb", "GetItem", ("dynamodb:GetItem",), "the formatter's ledger table"),
+    AwsOperation("dynamodb", "DeleteItem", ("dynamodb:DeleteItem",), "the formatter's ledger table"),
 )
 
 

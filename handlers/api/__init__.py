@@ -8,8 +8,9 @@ handling), ``identity`` (the caller: the Cognito ``sub``), ``errors`` (4xx as cl
 (POST /images: a presigned POST), ``plain_text`` and its table ``unicode_14`` (the characters names and
 user ids may hold), ``media_types`` (RFC 9110 media types), ``listing`` (GET /images: the user index, a
 cursor), ``images`` (GET and DELETE /images/{id}), ``summary`` (the one shape of an image in answers),
-``object_versions`` (deleting every version under a key or prefix) and ``clients`` (boto3 clients of a
-call budget, created on first use once per container, and the part of each this code uses).
+and ``clients`` (boto3 clients of a call budget, created on first use once per container, and the part
+of each this code uses). DELETE deletes versions with ``handlers.object_versions`` and leaves a
+``handlers.tombstone``, both shared with the image function.
 
 It never imports Pillow (``handlers.imaging``) or ``handlers.edge.settings``: a request needs neither.
 
@@ -27,7 +28,9 @@ s3 ListObjectVersions                  s3:ListBucketVersions      upload bucket 
 s3 DeleteObjects (every entry with a   s3:DeleteObjectVersion     upload bucket ``uploads/*``,
 VersionId)                                                        processed bucket ``renditions/*``
 dynamodb GetItem                       dynamodb:GetItem           the table
-dynamodb DeleteItem                    dynamodb:DeleteItem        the table
+dynamodb PutItem (DELETE's tombstone)  dynamodb:PutItem           the table
+dynamodb UpdateItem (DELETE's          dynamodb:UpdateItem        the table
+tombstone of an id without an item)
 dynamodb Query (on the user index)     dynamodb:Query             ``{table}/index/user-uploads``
 =====================================  =========================  ==============================================
 

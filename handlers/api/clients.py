@@ -40,20 +40,31 @@ class DynamoDbApi(Protocol):
 
     def query(self, **kwargs: Any) -> dict[str, Any]: ...
 
-    def delete_item(self, **kwargs: Any) -> dict[str, Any]: ...
+    def put_item(self, **kwargs: Any) -> dict[str, Any]: ...
+
+    def update_item(self, **kwargs: Any) -> dict[str, Any]: ...
 
 
 # Everything the function calls or presigns; the IAM policy grants exactly these actions (the test
 # tests/api/test_role_grants_match_calls.py proves both against the requests the handler makes).
 AWS_OPERATIONS: Final = (
     # A presigned POST or GET is performed later, by the client, with the signer's (the function's) rights.
-    AwsOperation("s3", "PutObject", "s3:PutObject", "upload bucket: uploads/*, by presigned POST"),
-    AwsOperation("s3", "GetObject", "s3:GetObject", "processed bucket: renditions/*, by presigned GET"),
-    AwsOperation("s3", "ListObjectVersions", "s3:ListBucketVersions", "both buckets, prefix uploads/ or renditions/"),
-    AwsOperation("s3", "DeleteObjects", "s3:DeleteObjectVersion", "upload bucket uploads/*, processed renditions/*"),
-    AwsOperation("dynamodb", "GetItem", "dynamodb:GetItem", "the metadata table"),
-    AwsOperation("dynamodb", "DeleteItem", "dynamodb:DeleteItem", "the metadata table"),
-    AwsOperation("dynamodb", "Query", "dynamodb:Query", "the metadata table's user index"),
+    AwsOperation("s3", "PutObject", ("s3:PutObject",), "upload bucket: uploads/*, by presigned POST"),
+    AwsOperation("s3", "GetObject", ("s3:GetObject",), "processed bucket: renditions/*, by presigned GET"),
+    AwsOperation(
+        "s3", "ListObjectVersions", ("s3:ListBucketVersions",), "both buckets, prefix uploads/ or renditions/"
+    ),
+    AwsOperation(
+        "s3",
+        "DeleteObjects",
+        ("s3:DeleteObject", "s3:DeleteObjectVersion"),
+        "upload bucket uploads/*, processed renditions/*",
+    ),
+    AwsOperation("dynamodb", "GetItem", ("dynamodb:GetItem",), "the metadata table"),
+    # DELETE's tombstone: in place of the caller's item (PutItem), or for an id without one (UpdateItem).
+    AwsOperation("dynamodb", "PutItem", ("dynamodb:PutItem",), "the metadata table"),
+    AwsOperation("dynamodb", "UpdateItem", ("dynamodb:UpdateItem",), "the metadata table"),
+    AwsOperation("dynamodb", "Query", ("dynamodb:Query",), "the metadata table's user index"),
 )
 
 

@@ -4,7 +4,7 @@
 | --- | --- | --- |
 | rendered | Succeeded | ``rendered 6 renditions (fingerprint ...), removed 2 no longer made`` |
 | already current, superseded, duplicate | Succeeded | ``already_current: ...`` (nothing was written) |
-| rejected (not an image we accept), source gone, no item | PermanentFailure | the reason and its detail |
+| rejected (not an image we accept), source gone, no item, deleted | PermanentFailure | the reason and its detail |
 | throttled, a 5xx, a dropped connection, too little time left | TemporaryFailure | the error code and message |
 | any other error (AccessDenied, a bug) | PermanentFailure | the error code and message |
 
@@ -42,7 +42,7 @@ REJECTED = "rejected"
 FAILED = "failed"
 MALFORMED = "malformed_task"
 # Nothing to do, and nothing the job could ever do about it: the image is gone.
-_GONE = frozenset({SkipReason.SOURCE_MISSING, SkipReason.NOT_RECORDED})
+_GONE = frozenset({SkipReason.SOURCE_MISSING, SkipReason.NOT_RECORDED, SkipReason.DELETED})
 
 Reprocess = Callable[[str, str, str | None], Outcome]
 

@@ -45,13 +45,15 @@ class DynamoDbApi(Protocol):
 # other (tests/cleanup/test_calls.py records every request a run makes and compares).
 CLEANUP_OPERATIONS: Final = (
     # Through the list_object_versions paginator.
-    AwsOperation("s3", "ListObjectVersions", "s3:ListBucketVersions", "the upload and processed buckets"),
+    AwsOperation("s3", "ListObjectVersions", ("s3:ListBucketVersions",), "the upload and processed buckets"),
     # Every entry names a VersionId: S3 checks DeleteObjectVersion (never DeleteObject) for each.
-    AwsOperation("s3", "DeleteObjects", "s3:DeleteObjectVersion", "the objects of both buckets (bucket/*)"),
+    AwsOperation(
+        "s3", "DeleteObjects", ("s3:DeleteObject", "s3:DeleteObjectVersion"), "the objects of both buckets (bucket/*)"
+    ),
     # Through the scan paginator.
-    AwsOperation("dynamodb", "Scan", "dynamodb:Scan", "the metadata table"),
+    AwsOperation("dynamodb", "Scan", ("dynamodb:Scan",), "the metadata table"),
     # DeleteRequest entries only.
-    AwsOperation("dynamodb", "BatchWriteItem", "dynamodb:BatchWriteItem", "the metadata table"),
+    AwsOperation("dynamodb", "BatchWriteItem", ("dynamodb:BatchWriteItem",), "the metadata table"),
 )
 
 

@@ -5,7 +5,9 @@ that is, the moment S3 stored the original. The sweep judges the original by the
 LastModified), so an item and its upload go in the same run; ``updated_at`` (when the processor last
 wrote the item: a retry, a late duplicate) would keep an item after its upload is gone. Every item
 the processor writes has ``uploaded_at`` (the user index's range key); an item without a readable,
-timezone-aware one is kept and counted, never deleted on a guess.
+timezone-aware one is kept and counted, never deleted on a guess. A deleted image's tombstone
+(handlers/tombstone.py) has no upload time and is no upload's item: it is left alone, uncounted, for
+DynamoDB's TTL to remove.
 
 The scan reads only the key and ``uploaded_at``. Deletes go in BatchWriteItem calls of at most 25;
 what DynamoDB leaves unprocessed is retried with exponential backoff and jitter a bounded number of
@@ -26,6 +28,7 @@ from handlers.cleanup.report import TableTally
 from handlers.contract import TABLE_HASH_KEY, USER_INDEX_RANGE_KEY
 from handlers.telemetry import events as ev
 from handlers.telemetry.logger import log_event
+from handlers.tombstone import ATTR_DELETED_BY, is_tombstone
 
 # BatchWriteItem takes at most this many requests per call.
 MAX_ITEMS_PER_BATCH: Final = 25
@@ -51,12 +54,14 @@ def _old_keys(dynamodb: DynamoDbApi, table: str, cutoff: datetime, tally: TableT
     """Per scan page, the keys of its items uploaded before ``cutoff``."""
     pages = dynamodb.get_paginator("scan").paginate(
         TableName=table,
-        ProjectionExpression="#key, #uploaded",
-        ExpressionAttributeNames={"#key": TABLE_HASH_KEY, "#uploaded": AGE_ATTRIBUTE},
+        ProjectionExpression="#key, #uploaded, #by",
+        ExpressionAttributeNames={"#key": TABLE_HASH_KEY, "#uploaded": AGE_ATTRIBUTE, "#by": ATTR_DELETED_BY},
     )
     for page in pages:
         old: list[AttributeValue] = []
         for item in page.get("Items", []):
+            if is_tombstone(item):
+                continue
             uploaded = uploaded_at(item)
             if uploaded is None:
                 tally.items_undated += 1

@@ -17,6 +17,8 @@ class SkipReason(StrEnum):
     DUPLICATE = "duplicate"  # this version already has its final result
     SUPERSEDED = "superseded"  # a newer version of the same key is already recorded
     SOURCE_MISSING = "source_missing"  # the version was deleted before it was read
+    # The owner deleted the image (its tombstone stands): what the upload left is removed, nothing written.
+    DELETED = "deleted"
     # Reprocessing only (handlers.reprocessor):
     CURRENT = "already_current"  # completed with the renditions the function makes now: one read, no writes
     NOT_RECORDED = "not_recorded"  # no metadata item for the key: the image was deleted, or never processed

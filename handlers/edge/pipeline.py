@@ -11,6 +11,14 @@ Operations (handlers.reprocessor): an image whose renditions are current costs o
 write; otherwise it is rendered again with the function's renditions, the item rewritten, and the
 renditions it no longer makes removed. Either path removes those only after the new set is stored
 and the item written, and never a key of the new set.
+
+DELETE wins (handlers/tombstone.py). The pipeline meets the owner's tombstone at one of three moments:
+reading the item before anything else, having its item write refused, or (when it wrote again after the
+item: renditions no longer made, removed) reading once more at the end. Whichever it is, it removes every
+version under the image's renditions folder and the original version the record names, writes nothing
+else, and logs ``image.skipped`` with reason ``deleted``. A failure that meets the tombstone is retried,
+and the retry finds it first. So every write of the pipeline is followed by a look at the table, and
+whatever an upload wrote after DELETE looked is removed by the upload itself.
 """
 
 import logging
@@ -45,6 +53,7 @@ from handlers.key_layout import (
     rendition_prefix,
     version_token,
 )
+from handlers.object_versions import ObjectVersion
 from handlers.telemetry.events import (
     ERROR_CODE_ACCESS_DENIED,
     FIELD_BUCKET,
@@ -63,18 +72,24 @@ from handlers.telemetry.events import (
     FIELD_RENDITION_COUNT,
     FIELD_RENDITIONS_REMOVED,
     FIELD_VERSION_ID,
+    FIELD_VERSIONS_DELETED,
     FIELD_WIDTH,
     Level,
     LogEvent,
 )
 from handlers.telemetry.logger import log_event
 from handlers.timestamps import iso_utc
+from handlers.tombstone import Tombstone
 
 _logger = logging.getLogger(__name__)
 # S3 says AccessDenied, DynamoDB and KMS AccessDeniedException, and a bare HTTP 403 (HEAD
 # requests, some proxies and emulators) comes as "403" or "Forbidden": one code for one alarm.
 _ACCESS_DENIED_CODES: Final = frozenset({ERROR_CODE_ACCESS_DENIED, "AccessDeniedException", "403", "Forbidden"})
 _HTTP_FORBIDDEN: Final = 403
+# When the pipeline met the owner's tombstone (the detail of its image.skipped line).
+_BEFORE: Final = "before its upload was processed"
+_WHILE: Final = "while its upload was processed"
+_AFTER: Final = "as its upload was processed"
 
 
 class Delivery(Enum):
@@ -96,6 +111,8 @@ class _Attempt:
     timings_ms: dict[str, int] = field(default_factory=dict)
     # The version's token as the item records it (reprocessing), so renditions keep their keys.
     recorded_token: str | None = None
+    # Every rendition version this attempt stored, so exactly these can be taken back.
+    stored_versions: list[ObjectVersion] = field(default_factory=list)
 
     @cached_property
     def image_id(self) -> str:
@@ -195,6 +212,11 @@ class Pipeline:
             try:
                 self._check_time()
                 recorded = self._table.recorded(attempt.image_id)
+                if isinstance(recorded, Tombstone):
+                    attempt.owner = parse_upload_key(key)
+                    if recorded.stops(attempt.owner.user_id):
+                        return self._withdraw(attempt, _BEFORE)
+                    return self._skip(attempt, SkipReason.NOT_RECORDED, "no metadata item names this key")
                 if recorded is None or recorded.uploaded_at is None:
                     return self._skip(attempt, SkipReason.NOT_RECORDED, "no metadata item names this key")
                 if recorded.source_version_id != version_id:
@@ -262,7 +284,10 @@ class Pipeline:
         r, settings = attempt.record, self._settings
         if delivery is Delivery.EVENT:
             recorded = self._table.recorded(attempt.image_id)
-            if recorded is not None and (reason := _stale(recorded, r.sequencer)) is not None:
+            if isinstance(recorded, Tombstone):
+                if recorded.stops(owner.user_id):
+                    return self._withdraw(attempt, _BEFORE)
+            elif recorded is not None and (reason := _stale(recorded, r.sequencer)) is not None:
                 return self._skip(attempt, reason)
 
         lap = time.perf_counter()
@@ -276,7 +301,8 @@ class Pipeline:
             key = rendition_key(
                 owner.user_id, attempt.image_id, attempt.version_token, rendition.name, rendition.format
             )
-            self._storage.put_rendition(settings.processed_bucket, key, rendition)
+            version = self._storage.put_rendition(settings.processed_bucket, key, rendition)
+            attempt.stored_versions.append({"Key": key, "VersionId": version})
             stored.append(
                 StoredRendition(
                     name=rendition.name,
@@ -297,10 +323,16 @@ class Pipeline:
                 item, WriteRule.MOVES_FORWARD if delivery is Delivery.EVENT else WriteRule.REFRESHES
             )
         except ItemGone:
-            # The image was deleted while it was being reprocessed: leave none of it behind.
-            for just_stored in stored:
-                self._remove(attempt, just_stored)
+            # The item went while the image was being reprocessed (no tombstone: not by the API): leave
+            # none of what this task stored behind.
+            self._discard(attempt)
             raise
+        if isinstance(written, Tombstone):
+            # An S3 event's write is refused only by the owner's tombstone (it writes over any other).
+            if written.stops(owner.user_id):
+                return self._withdraw(attempt, _WHILE)
+            self._discard(attempt)
+            raise ItemGone(attempt.image_id)
         if isinstance(written, Recorded):
             return self._skip(attempt, _blocked(written, r.sequencer, delivery))
         # Only now, with the new set stored and the item naming it, may the old set go.
@@ -308,6 +340,12 @@ class Pipeline:
             written.previous_renditions, stored, rendition_prefix(owner.user_id, attempt.image_id)
         )
         not_removed = sum(not self._remove(attempt, rendition) for rendition in obsolete)
+        if obsolete:
+            # Those deletes wrote delete markers after the item: a DELETE that listed the folder before
+            # them would leave them behind, so look once more.
+            now = self._table.recorded(attempt.image_id)
+            if isinstance(now, Tombstone) and now.stops(owner.user_id):
+                return self._withdraw(attempt, _AFTER)
         source = processed.source
         fields = {
             **attempt.log_fields(),
@@ -347,6 +385,11 @@ class Pipeline:
         rule = WriteRule.MOVES_FORWARD if delivery is Delivery.EVENT else WriteRule.FILLS_IN
         item = attempt.item(ImageStatus.REJECTED, reason=reason, detail=detail or None)
         blocked = self._table.record(item, rule)
+        if isinstance(blocked, Tombstone):
+            if attempt.owner is not None and blocked.stops(attempt.owner.user_id):
+                return self._withdraw(attempt, _WHILE)
+            # Reprocessing a key whose item is gone (refused by a tombstone the owner did not write).
+            return self._skip(attempt, SkipReason.NOT_RECORDED, "no metadata item names this key")
         if isinstance(blocked, Recorded) and delivery is Delivery.EVENT:
             return self._skip(attempt, _stale(blocked, attempt.record.sequencer) or SkipReason.DUPLICATE)
         # Reprocessing: a completed item keeps its renditions, but the task still failed for this reason.
@@ -362,15 +405,24 @@ class Pipeline:
     def _fail(self, attempt: _Attempt, exc: Exception, record: bool = True) -> RecordFailure:
         error_type, error_code = type(exc).__name__, _error_code(exc)
         not_recorded = None
-        if record:
-            failed = attempt.item(
-                ImageStatus.FAILED, error_type=error_type, error_code=error_code, error_message=str(exc)[:1000]
-            )
-            try:
-                # Refused when a final result of this version or any result of a newer one exists.
-                self._failure_table.record(failed)
-            except Exception as record_exc:
-                not_recorded = f"the failed status was not recorded: {type(record_exc).__name__}: {record_exc}"
+        deleted = False
+        try:
+            if record:
+                failed = attempt.item(
+                    ImageStatus.FAILED, error_type=error_type, error_code=error_code, error_message=str(exc)[:1000]
+                )
+                # Refused when a final result of this version or any result of a newer one exists, or the
+                # owner's tombstone.
+                deleted = isinstance(self._failure_table.record(failed), Tombstone)
+            elif attempt.stored_versions:
+                # A reprocess records no failure; having stored renditions, it still looks for the tombstone.
+                deleted = isinstance(self._failure_table.recorded(attempt.image_id), Tombstone)
+        except Exception as record_exc:
+            what = "the failed status was not recorded" if record else "the table was not read"
+            not_recorded = f"{what}: {type(record_exc).__name__}: {record_exc}"
+        if deleted:
+            # Retried (a Batch Operations task too), the record finds the tombstone first and removes it all.
+            not_recorded = "the image was deleted meanwhile: the retry removes what this attempt left"
         fields = {
             **attempt.log_fields(),
             FIELD_ERROR_TYPE: error_type,
@@ -379,7 +431,39 @@ class Pipeline:
             FIELD_DETAIL: not_recorded,
         }
         log_event(_logger, Level.ERROR, LogEvent.FAILED, fields, exc_info=exc)
-        return RecordFailure(attempt.record.key, error_type, error_code, str(exc), passes_on_retry(exc))
+        temporary = deleted or passes_on_retry(exc)
+        return RecordFailure(attempt.record.key, error_type, error_code, str(exc), temporary)
+
+    def _withdraw(self, attempt: _Attempt, when: str) -> Unchanged:
+        """The owner deleted the image: remove what its uploads left and write nothing else.
+
+        Every version and delete marker under the image's renditions folder (this attempt's, an earlier
+        attempt's, any other version's), and the original version this record names. An S3 error fails
+        the record; the tombstone stays, so its retry withdraws again.
+        """
+        r, owner = attempt.record, attempt.owner
+        renditions = 0
+        if owner is not None:
+            folder = rendition_prefix(owner.user_id, attempt.image_id)
+            renditions = self._storage.remove_every_version(self._settings.processed_bucket, folder)
+        original = self._storage.remove_upload(r.bucket, r.key, r.version_id)
+        detail = (
+            f"deleted by its owner {when}: {renditions} rendition version(s) removed, "
+            f"the original version {'removed' if original else 'already gone'}"
+        )
+        fields = {
+            **attempt.log_fields(),
+            FIELD_REASON: SkipReason.DELETED.value,
+            FIELD_DETAIL: detail,
+            FIELD_VERSIONS_DELETED: renditions + int(original),
+        }
+        log_event(_logger, Level.INFO, LogEvent.SKIPPED, fields)
+        return Unchanged(SkipReason.DELETED, detail)
+
+    def _discard(self, attempt: _Attempt) -> None:
+        """Delete exactly the rendition versions this attempt stored (its item could not be written)."""
+        if attempt.stored_versions:
+            self._storage.remove_versions(self._settings.processed_bucket, attempt.stored_versions)
 
 
 def _stale(recorded: Recorded, sequencer: str) -> SkipReason | None:

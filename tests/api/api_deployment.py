@@ -151,3 +151,14 @@ def item(aws: Deployment, image_id: str) -> dict[str, Any] | None:
     )
     found: dict[str, Any] | None = response.get("Item")
     return found
+
+
+def is_tombstone_of(found: dict[str, Any] | None, user: str = USER) -> bool:
+    """Whether a raw item is the tombstone DELETE leaves: no owner and no upload time (so never found or
+    listed), the caller among those who deleted it (handlers/tombstone.py)."""
+    return (
+        found is not None
+        and contract.USER_INDEX_HASH_KEY not in found
+        and contract.USER_INDEX_RANGE_KEY not in found
+        and user in found.get("deleted_by", {}).get("SS", [])
+    )

@@ -24,7 +24,7 @@ from handlers.telemetry.events import (
     FIELD_RESOURCE,
     LogEvent,
 )
-from tests.api.api_deployment import LAMBDA_REQUEST_ID, call, item, seed_image, versions
+from tests.api.api_deployment import LAMBDA_REQUEST_ID, call, is_tombstone_of, item, seed_image, versions
 from tests.conftest import LogLines
 from tests.handler.deployment import PROCESSED_BUCKET, UPLOAD_BUCKET, Deployment
 
@@ -123,11 +123,11 @@ def test_delete_retried_after_a_partial_failure_removes_what_was_left(aws: Deplo
     # WHEN S3 works again and the client retries
     restore("s3", "delete_objects")
     answer = call(delete_image(seeded.image_id))
-    # THEN everything is gone
+    # THEN everything is gone; the tombstone stays
     assert answer.status == 204
     assert versions(aws, UPLOAD_BUCKET, seeded.key) == []
     assert versions(aws, PROCESSED_BUCKET, rendition_prefix(USER, seeded.image_id)) == []
-    assert item(aws, seeded.image_id) is None
+    assert is_tombstone_of(item(aws, seeded.image_id))
 
 
 def test_missing_environment_is_a_500_and_an_error_line(

@@ -15,13 +15,15 @@ from botocore.exceptions import ClientError, EndpointConnectionError, NoCredenti
 from emulated_aws.api_gateway import USER, delete_image, get_image, list_images, post_images, upload_request
 from handlers.api.clients import AWS_OPERATIONS, api_clients
 from handlers.aws_budget import OutOfTime
-from handlers.key_layout import rendition_prefix
+from handlers.key_layout import image_id_for, rendition_prefix, upload_key
 from handlers.telemetry.events import FIELD_API_REQUEST_ID, FIELD_ERROR_TYPE, FIELD_EVENT, FIELD_LEVEL, LogEvent
 from tests.api.api_deployment import SeededImage, call, item, seed_image, versions
 from tests.conftest import LogLines
 from tests.handler.deployment import PROCESSED_BUCKET, UPLOAD_BUCKET, Deployment
 
 API_REQUEST_ID = "fault-0000-api-gateway"
+# The id of an upload whose event has not been processed: no item yet.
+PENDING_ID = image_id_for(upload_key(USER, "pending", "photo.jpg"))
 ENDPOINT = "https://dynamodb.eu-west-1.amazonaws.com/"
 
 Fault = Callable[..., Any]
@@ -77,6 +79,7 @@ def route_events(seeded: SeededImage) -> dict[str, Callable[[], dict[str, Any]]]
         "GET /images": lambda: list_images(request_id=API_REQUEST_ID),
         "GET /images/{id}": lambda: get_image(seeded.image_id, request_id=API_REQUEST_ID),
         "DELETE /images/{id}": lambda: delete_image(seeded.image_id, request_id=API_REQUEST_ID),
+        "DELETE /images/{id} without an item": lambda: delete_image(PENDING_ID, request_id=API_REQUEST_ID),
     }
 
 
@@ -87,9 +90,14 @@ ROUTE_CALLS: dict[str, tuple[tuple[str, str], ...]] = {
     "GET /images/{id}": (("dynamodb", "get_item"), ("s3", "generate_presigned_url")),
     "DELETE /images/{id}": (
         ("dynamodb", "get_item"),
+        ("dynamodb", "put_item"),  # the tombstone, before anything is deleted
         ("s3", "list_object_versions"),
         ("s3", "delete_objects"),
-        ("dynamodb", "delete_item"),
+    ),
+    # An upload not processed yet: the caller is added to the id's tombstone, nothing else.
+    "DELETE /images/{id} without an item": (
+        ("dynamodb", "get_item"),
+        ("dynamodb", "update_item"),
     ),
 }
 SIGNING_METHODS = frozenset({"generate_presigned_post", "generate_presigned_url"})
@@ -164,8 +172,8 @@ def test_a_failed_call_is_a_500_naming_only_the_request_id_and_one_error_line(
     )
     if error_type:
         assert line[FIELD_ERROR_TYPE] == error_type
-    # AND the item that says what to delete is still there, so a retry can finish a DELETE
+    # AND the item that says what to delete (or the tombstone that does, once written) is still there, so
+    # a retry can finish a DELETE; no object went
     assert item(aws, seeded.image_id) is not None
-    if method != "delete_item":  # only the last step of a DELETE comes after the objects went
-        assert versions(aws, UPLOAD_BUCKET, seeded.key) == uploads_before
-        assert versions(aws, PROCESSED_BUCKET, rendition_prefix(USER, seeded.image_id)) == renditions_before
+    assert versions(aws, UPLOAD_BUCKET, seeded.key) == uploads_before
+    assert versions(aws, PROCESSED_BUCKET, rendition_prefix(USER, seeded.image_id)) == renditions_before

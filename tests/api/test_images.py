@@ -17,7 +17,15 @@ from handlers.telemetry.events import (
     FIELD_VERSIONS_DELETED,
     LogEvent,
 )
-from tests.api.api_deployment import SEED_FINGERPRINT, call, item, object_keys, seed_image, versions
+from tests.api.api_deployment import (
+    SEED_FINGERPRINT,
+    call,
+    is_tombstone_of,
+    item,
+    object_keys,
+    seed_image,
+    versions,
+)
 from tests.conftest import LogLines
 from tests.handler.deployment import PROCESSED_BUCKET, TABLE, UPLOAD_BUCKET, Deployment
 
@@ -100,11 +108,11 @@ def test_delete_removes_every_version_of_the_original_every_rendition_and_the_it
     assert len(versions(aws, PROCESSED_BUCKET, rendition_prefix(USER, seeded.image_id))) == 6
     # WHEN its owner deletes it
     answer = call(delete_image(seeded.image_id))
-    # THEN 204, and nothing of it is left: no version, no delete marker, no item
+    # THEN 204, and nothing of it is left: no version, no delete marker; the item is the caller's tombstone
     assert (answer.status, answer.raw["body"]) == (204, "")
     assert versions(aws, UPLOAD_BUCKET, seeded.key) == []
     assert versions(aws, PROCESSED_BUCKET, rendition_prefix(USER, seeded.image_id)) == []
-    assert item(aws, seeded.image_id) is None
+    assert is_tombstone_of(item(aws, seeded.image_id))
 
 
 def test_delete_writes_one_line_saying_what_was_deleted(aws: Deployment, log_lines: LogLines) -> None:
@@ -183,7 +191,7 @@ def test_item_naming_an_original_outside_its_owners_uploads_is_not_deleted(aws: 
 def test_delete_of_an_image_from_a_direct_upload_key_removes_it_too(aws: Deployment) -> None:
     # GIVEN an image uploaded straight to uploads/{user}/{file name} (no API upload folder)
     seeded = seed_image(aws, "direct.jpg", key=f"{contract.UPLOAD_PREFIX}{USER}/direct.jpg")
-    # WHEN it is deleted THEN its original, renditions and item are gone as well
+    # WHEN it is deleted THEN its original and renditions are gone as well, the item a tombstone
     assert call(delete_image(seeded.image_id)).status == 204
     assert object_keys(aws, UPLOAD_BUCKET) == object_keys(aws, PROCESSED_BUCKET) == set()
-    assert item(aws, seeded.image_id) is None
+    assert is_tombstone_of(item(aws, seeded.image_id))

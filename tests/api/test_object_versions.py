@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from handlers.api.object_versions import MAX_KEYS_PER_DELETE, VersionsRemain, delete_every_version
+from handlers.object_versions import MAX_KEYS_PER_DELETE, VersionsRemain, delete_every_version
 
 PAGE = 1000  # S3 lists at most 1000 entries a page
 

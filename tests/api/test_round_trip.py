@@ -18,7 +18,7 @@ from emulated_aws.api_gateway import USER, delete_image, get_image, list_images,
 from handlers.imaging.fingerprint import rendering_fingerprint
 from handlers.imaging.renditions import DEFAULT_RENDITIONS
 from handlers.key_layout import rendition_prefix
-from tests.api.api_deployment import call, item, versions
+from tests.api.api_deployment import call, is_tombstone_of, item, versions
 from tests.handler import images
 from tests.handler.deployment import PROCESSED_BUCKET, UPLOAD_BUCKET, Deployment, Upload
 
@@ -87,10 +87,11 @@ def test_image_goes_from_upload_to_renditions_to_nothing(aws: Deployment) -> Non
     # WHEN its owner deletes it
     assert call(delete_image(uploaded.image_id)).status == 204
 
-    # THEN no version of the original, no rendition and no item is left, and the listing is empty
+    # THEN no version of the original, no rendition and no image item is left (only its tombstone), and
+    # the listing is empty
     assert versions(aws, UPLOAD_BUCKET, uploaded.key) == []
     assert versions(aws, PROCESSED_BUCKET, rendition_prefix(USER, uploaded.image_id)) == []
-    assert item(aws, uploaded.image_id) is None
+    assert is_tombstone_of(item(aws, uploaded.image_id))
     assert call(list_images()).body == {"images": [], "cursor": None}
     assert call(get_image(uploaded.image_id)).status == 404
 

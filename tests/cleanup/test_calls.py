@@ -1,7 +1,8 @@
 """The cleanup calls exactly what its role may grant, with nothing beyond its two buckets and its table.
 
-Its role (written elsewhere) may allow only s3:ListBucketVersions on the two buckets,
-s3:DeleteObjectVersion on their objects, and dynamodb:Scan and dynamodb:BatchWriteItem on the table.
+Its role (written elsewhere) may allow only s3:ListBucketVersions on the two buckets, s3:DeleteObject
+and s3:DeleteObjectVersion on their objects (a versioned delete needs both), and dynamodb:Scan and
+dynamodb:BatchWriteItem on the table.
 Every request the cleanup's own clients make across a run that deletes versions, delete markers
 and items (with a deferred item retried) is recorded from botocore's provide-client-params event.
 """
@@ -13,13 +14,20 @@ import pytest
 
 from handlers import contract
 from handlers.cleanup.clients import CLEANUP_OPERATIONS, cleanup_clients
+from handlers.tombstone import ATTR_DELETED_BY
 from tests.cleanup.cleanup_deployment import BUCKETS, CleanupDeployment
 from tests.cleanup.conftest import Request, resources_named
 from tests.handler.deployment import TABLE
 
 # The operations behind the four IAM actions the role may grant, and those actions.
 ALLOWED_OPERATIONS = {"ListObjectVersions", "DeleteObjects", "Scan", "BatchWriteItem"}
-ALLOWED_ACTIONS = {"s3:ListBucketVersions", "s3:DeleteObjectVersion", "dynamodb:Scan", "dynamodb:BatchWriteItem"}
+ALLOWED_ACTIONS = {
+    "s3:ListBucketVersions",
+    "s3:DeleteObject",
+    "s3:DeleteObjectVersion",
+    "dynamodb:Scan",
+    "dynamodb:BatchWriteItem",
+}
 
 
 @pytest.fixture
@@ -65,7 +73,7 @@ def test_a_run_makes_only_the_four_calls_the_role_may_grant(full_run: list[Reque
 
 def test_the_declared_operations_are_the_calls_and_need_only_the_allowed_actions(full_run: list[Request]) -> None:
     assert {op.operation for op in CLEANUP_OPERATIONS} == {r.operation for r in full_run}
-    assert {op.iam_action for op in CLEANUP_OPERATIONS} == ALLOWED_ACTIONS
+    assert {a for op in CLEANUP_OPERATIONS for a in op.iam_actions} == ALLOWED_ACTIONS
 
 
 def test_every_deleted_object_entry_names_its_version(full_run: list[Request]) -> None:
@@ -87,9 +95,9 @@ def test_the_table_is_only_ever_asked_to_delete(full_run: list[Request]) -> None
     assert all(set(w) == {"DeleteRequest"} for w in writes)
 
 
-def test_the_scan_reads_only_the_key_and_the_upload_time(full_run: list[Request]) -> None:
+def test_the_scan_reads_only_the_key_the_upload_time_and_the_tombstone_mark(full_run: list[Request]) -> None:
     (scan,) = [r for r in full_run if r.operation == "Scan"]
     names = scan.params["ExpressionAttributeNames"]
     assert sorted(names[p.strip()] for p in scan.params["ProjectionExpression"].split(",")) == sorted(
-        [contract.TABLE_HASH_KEY, contract.USER_INDEX_RANGE_KEY]
+        [contract.TABLE_HASH_KEY, contract.USER_INDEX_RANGE_KEY, ATTR_DELETED_BY]
     )

@@ -11,6 +11,7 @@ from handlers.cleanup import metadata
 from handlers.cleanup.clients import cleanup_clients
 from handlers.cleanup.errors import CleanupIncomplete
 from handlers.telemetry import events as ev
+from handlers.tombstone import tombstone_item
 from tests.cleanup.cleanup_deployment import MAX_AGE_DAYS, CleanupDeployment
 from tests.cleanup.conftest import Request
 from tests.conftest import LogLines
@@ -89,6 +90,18 @@ def test_an_item_without_a_readable_upload_time_is_kept_and_counted(aws: Cleanup
     assert aws.item_ids() == {"no-time", "garbled", "no-zone"}
     assert summary[ev.FIELD_ITEMS_UNDATED] == 3
     assert summary[ev.FIELD_ERRORS] == 0
+
+
+def test_a_deleted_images_tombstone_is_left_to_the_tables_ttl_and_not_counted(aws: CleanupDeployment) -> None:
+    # GIVEN a tombstone DELETE /images/{id} left (no upload time: it is no upload's item)
+    aws.dynamodb.put_item(
+        TableName=TABLE, Item=tombstone_item("deleted", "user-42", "uploads-bucket", "uploads/user-42/a.jpg")
+    )
+    # WHEN the cleanup runs
+    summary = aws.run(NOW)
+    # THEN it is kept, and neither counted as undated nor as an error
+    assert aws.item_ids() == {"deleted"}
+    assert (summary[ev.FIELD_ITEMS_UNDATED], summary[ev.FIELD_ITEMS_DELETED], summary[ev.FIELD_ERRORS]) == (0, 0, 0)
 
 
 def test_more_than_25_old_items_are_deleted_in_batches_of_at_most_25(

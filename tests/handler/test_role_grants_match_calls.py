@@ -21,9 +21,10 @@ from handlers import contract
 from handlers.edge.metadata import DynamoDbApi
 from handlers.edge.storage import S3Api
 from handlers.image_processor import aws_clients
+from handlers.tombstone import tombstone_item
 from offline.runtime import evaluate_program
 from tests.handler import images
-from tests.handler.deployment import UPLOAD_BUCKET, Deployment
+from tests.handler.deployment import TABLE, UPLOAD_BUCKET, USER, Deployment
 from tests.infra.policy_reading import statements
 
 # The services the handler's code calls itself, and the protocol each is typed with.
@@ -48,19 +49,36 @@ class Call:
     operation: str
     params: tuple[str, ...]  # the request parameters given, by name
 
+    @classmethod
+    def of(cls, params: dict[str, Any], model: Any) -> "Call":
+        names = sorted(params)
+        if model.name == "DeleteObjects" and all("VersionId" in o for o in params["Delete"]["Objects"]):
+            names.append(EVERY_ENTRY_VERSIONED)
+        return cls(model.service_model.endpoint_prefix, model.name, tuple(names))
+
+
+# Stands among a DeleteObjects call's parameters when every entry names a version.
+EVERY_ENTRY_VERSIONED = "Delete.Objects[].VersionId"
+
 
 def iam_actions(call: Call) -> set[str]:
     """The actions AWS requires for one request (Service Authorization Reference, S3 and DynamoDB)."""
     match (call.service, call.operation):
-        case ("s3", "GetObject"):
+        case ("s3", "GetObject" | "HeadObject"):
             # Reading a named version needs GetObjectVersion; the current version needs GetObject.
             return {"s3:GetObjectVersion" if "VersionId" in call.params else "s3:GetObject"}
         case ("s3", "PutObject"):
             # Tags given with the upload need PutObjectTagging as well.
             return {"s3:PutObject"} | ({"s3:PutObjectTagging"} if "Tagging" in call.params else set())
         case ("s3", "DeleteObject"):
-            # With a VersionId it would be DeleteObjectVersion (a permanent delete), which is not granted.
-            return {"s3:DeleteObjectVersion" if "VersionId" in call.params else "s3:DeleteObject"}
+            # A named version (a permanent delete) needs DeleteObjectVersion besides DeleteObject (S3's reference,
+            # Permissions: "you must always have the s3:DeleteObject permission").
+            return {"s3:DeleteObject"} | ({"s3:DeleteObjectVersion"} if "VersionId" in call.params else set())
+        case ("s3", "DeleteObjects"):
+            # No action of its own: each entry is checked as the single delete it stands for.
+            return {"s3:DeleteObject"} | ({"s3:DeleteObjectVersion"} if EVERY_ENTRY_VERSIONED in call.params else set())
+        case ("s3", "ListObjectVersions"):
+            return {"s3:ListBucketVersions"}
         case ("dynamodb", "GetItem" | "PutItem" | "UpdateItem" | "Query" | "DeleteItem"):
             return {f"dynamodb:{call.operation}"}
     raise AssertionError(f"no IAM action known for {call}: add it to iam_actions from AWS's reference")
@@ -73,7 +91,7 @@ def recorded_calls(aws: Deployment) -> Iterator[list[Call]]:
     clients = aws_clients()
 
     def record(params: dict[str, Any], model: Any, **_: Any) -> None:
-        calls.append(Call(model.service_model.endpoint_prefix, model.name, tuple(sorted(params))))
+        calls.append(Call.of(params, model))
 
     for client in (clients.s3, clients.dynamodb):
         client.meta.events.register("provide-client-params.*.*", record, unique_id="grant-recorder")
@@ -84,7 +102,8 @@ def recorded_calls(aws: Deployment) -> Iterator[list[Call]]:
 
 @pytest.fixture
 def every_outcome(aws: Deployment, recorded_calls: list[Call], monkeypatch: pytest.MonkeyPatch) -> list[Call]:
-    """Processed, rejected, duplicate, source gone, unversioned bucket, a rendition no longer made removed."""
+    """Processed, rejected, duplicate, source gone, unversioned bucket, a rendition no longer made removed, and
+    the upload of an image its owner deleted (the tombstone written, the objects not yet deleted) removed."""
     good = aws.upload("photo.jpg", images.jpeg((800, 600)))
     alpha = aws.upload("logo.png", images.png_with_alpha((300, 200)))
     broken = aws.upload("broken.jpg", images.truncated_jpeg())
@@ -100,6 +119,10 @@ def every_outcome(aws: Deployment, recorded_calls: list[Call], monkeypatch: pyte
     # A new version after a rendition was dropped from the config: the dropped one is deleted.
     monkeypatch.setenv(contract.ENV_RENDITIONS, json.dumps([{"name": "thumbnail", "width": 150, "height": 150}]))
     aws.invoke(aws.upload("photo.jpg", images.jpeg((800, 600))).event())
+    deleted = aws.upload("deleted.jpg", images.jpeg((400, 300)))
+    aws.invoke(deleted.event())
+    aws.dynamodb.put_item(TableName=TABLE, Item=tombstone_item(deleted.image_id, USER, UPLOAD_BUCKET, deleted.key))
+    aws.invoke(deleted.event())
     return recorded_calls
 
 

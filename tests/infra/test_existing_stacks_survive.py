@@ -24,6 +24,9 @@ UPDATED_IN_PLACE = {
     # Compliance mode on prod: a key, a policy or subnets added to what exists.
     ("aws:cloudwatch/logGroup:LogGroup", "kmsKeyId"),  # AssociateKmsKey
     ("aws:dynamodb/table:Table", "serverSideEncryption"),  # UpdateTable SSESpecification
+    # UpdateTimeToLive: DELETE's tombstones expire (not ForceNew: hashicorp/terraform-provider-aws,
+    # internal/service/dynamodb/table.go, resourceTableUpdate calls updateTimeToLive on a "ttl" change).
+    ("aws:dynamodb/table:Table", "ttl"),
     ("aws:iam/rolePolicy:RolePolicy", "policy"),  # PutRolePolicy
     ("aws:lambda/function:Function", "vpcConfig"),  # UpdateFunctionConfiguration
     # UpdateFunctionConfiguration: 1152 MB decodes the default caps' worst upload; 1024 did not.

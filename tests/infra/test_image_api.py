@@ -242,13 +242,19 @@ def test_api_role_lists_and_deletes_versions_only_under_the_two_prefixes(prod: E
     assert listing["Resource"] == [uploads, processed]
     assert listing["Condition"] == {"StringLike": {"s3:prefix": ["uploads/*", "renditions/*"]}}
     deleting = api_statements(prod)["DeleteVersions"]
-    assert deleting["Action"] == ["s3:DeleteObjectVersion"]
+    # S3 checks DeleteObject for every delete and DeleteObjectVersion besides for a named version.
+    assert deleting["Action"] == ["s3:DeleteObject", "s3:DeleteObjectVersion"]
     assert deleting["Resource"] == [f"{uploads}/uploads/*", f"{processed}/renditions/*"]
 
 
-def test_api_role_reads_deletes_items_and_queries_only_the_user_index(prod: Evaluation) -> None:
+def test_api_role_reads_items_writes_tombstones_and_queries_only_the_user_index(prod: Evaluation) -> None:
     table = arn_of(prod, "aws:dynamodb/table:Table", "imagepipe-prod-images")
-    assert api_statements(prod)["ImageMetadata"]["Action"] == ["dynamodb:GetItem", "dynamodb:DeleteItem"]
+    # DELETE replaces an item by its tombstone (PutItem) or adds the caller to one (UpdateItem); never DeleteItem
+    assert api_statements(prod)["ImageMetadata"]["Action"] == [
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+    ]
     assert api_statements(prod)["ImageMetadata"]["Resource"] == [table]
     assert api_statements(prod)["ListOwnImages"] == {
         "Sid": "ListOwnImages",

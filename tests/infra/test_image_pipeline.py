@@ -206,6 +206,32 @@ def test_role_may_list_only_the_upload_prefix_so_a_deleted_upload_reads_as_not_f
     assert listing["Condition"] == {"StringLike": {"s3:prefix": "uploads/*"}}
 
 
+def test_role_deletes_versions_for_good_only_under_the_two_prefixes(dev: Evaluation) -> None:
+    # What the upload of an image its owner deleted left behind: the original's version, the renditions.
+    deleting = processor_statements(dev)["RemoveWhatDeletedImagesLeft"]
+    # S3 checks DeleteObject for every delete and DeleteObjectVersion besides for a named version.
+    assert deleting["Action"] == ["s3:DeleteObject", "s3:DeleteObjectVersion"]
+    assert deleting["Resource"] == [
+        f"{uploads(dev).outputs['arn']}/uploads/*",
+        f"{processed(dev).outputs['arn']}/renditions/*",
+    ]
+
+
+def test_role_lists_versions_only_under_the_renditions_prefix(dev: Evaluation) -> None:
+    listing = processor_statements(dev)["ListDeletedImagesRenditions"]
+    assert listing["Action"] == ["s3:ListBucketVersions"]
+    assert listing["Resource"] == [processed(dev).outputs["arn"]]
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": "renditions/*"}}
+
+
+def test_metadata_table_expires_tombstones_by_their_ttl_attribute(dev: Evaluation, prod: Evaluation) -> None:
+    for stack in (dev, prod):
+        assert stack.one("aws:dynamodb/table:Table", f"imagepipe-{stack.stack}-images").inputs["ttl"] == {
+            "attributeName": contract.TABLE_TTL_ATTRIBUTE,
+            "enabled": True,
+        }
+
+
 def test_role_sends_only_to_its_failure_queue(dev: Evaluation) -> None:
     send = processor_statements(dev)["SendToFailureQueue"]
     assert send["Action"] == ["sqs:SendMessage"]
@@ -218,6 +244,8 @@ def test_role_has_exactly_the_statements_the_handler_needs(dev: Evaluation, prod
         "ListUploadsForMissingKeys",
         "WriteRenditions",
         "RemoveRenditionsNoLongerMade",
+        "RemoveWhatDeletedImagesLeft",
+        "ListDeletedImagesRenditions",
         "WriteOwnLogs",
         "ImageMetadata",
         "SendToFailureQueue",

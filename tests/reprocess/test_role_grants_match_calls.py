@@ -13,9 +13,10 @@ import pytest
 
 from handlers import contract
 from handlers.image_processor import aws_clients
+from handlers.tombstone import tombstone_item
 from offline.runtime import evaluate_program
 from tests.handler import images
-from tests.handler.deployment import UPLOAD_BUCKET, Deployment
+from tests.handler.deployment import TABLE, UPLOAD_BUCKET, USER, Deployment
 from tests.handler.test_role_grants_match_calls import CALLED_SERVICES, NO_CALL_GRANTS, Call, iam_actions
 from tests.infra.policy_reading import statements
 from tests.reprocess.batch import invoke, task
@@ -25,7 +26,8 @@ CHANGED = [{"name": "thumbnail", "width": 150, "height": 150}, {"name": "avatar"
 
 @pytest.fixture
 def every_outcome(aws: Deployment, monkeypatch: pytest.MonkeyPatch) -> list[Call]:
-    """Rendered again (a rendition removed), already current, superseded, original gone, rejected, no item."""
+    """Rendered again (a rendition removed), already current, superseded, original gone, rejected, no item,
+    deleted by its owner (the tombstone written, the objects not yet deleted: the task removes them)."""
     photo = aws.upload("photo.jpg", images.jpeg((800, 600)))
     broken = aws.upload("broken.jpg", images.truncated_jpeg())
     gone = aws.upload("gone.jpg", images.jpeg((400, 300)))
@@ -36,17 +38,20 @@ def every_outcome(aws: Deployment, monkeypatch: pytest.MonkeyPatch) -> list[Call
     aws.invoke(newer.event())
     aws.s3.delete_object(Bucket=UPLOAD_BUCKET, Key=gone.key, VersionId=gone.version_id)
     never = aws.upload("never.jpg", images.jpeg((400, 300)))
+    deleted = aws.upload("deleted.jpg", images.jpeg((400, 300)))
+    aws.invoke(deleted.event())
+    aws.dynamodb.put_item(TableName=TABLE, Item=tombstone_item(deleted.image_id, USER, UPLOAD_BUCKET, deleted.key))
     monkeypatch.setenv(contract.ENV_RENDITIONS, json.dumps(CHANGED))
     calls: list[Call] = []
     clients = aws_clients()
 
     def record(params: dict[str, Any], model: Any, **_: Any) -> None:
-        calls.append(Call(model.service_model.endpoint_prefix, model.name, tuple(sorted(params))))
+        calls.append(Call.of(params, model))
 
     for client in (clients.s3, clients.dynamodb):
         client.meta.events.register("provide-client-params.*.*", record, unique_id="reprocess-grant-recorder")
     try:
-        invoke(task(photo), task(photo, "again"), task(older), task(gone), task(broken), task(never))
+        invoke(task(photo), task(photo, "again"), task(older), task(gone), task(broken), task(never), task(deleted))
     finally:
         for client in (clients.s3, clients.dynamodb):
             client.meta.events.unregister("provide-client-params.*.*", unique_id="reprocess-grant-recorder")
@@ -65,6 +70,9 @@ def test_the_run_made_every_kind_of_call_the_function_makes(every_outcome: list[
         ("s3", "GetObject"),
         ("s3", "PutObject"),
         ("s3", "DeleteObject"),
+        ("s3", "ListObjectVersions"),
+        ("s3", "HeadObject"),
+        ("s3", "DeleteObjects"),
     }
 
 
