@@ -4,23 +4,14 @@ environment (both functions run against the same buckets and table), and the loc
 from collections.abc import Iterator
 
 import pytest
-from moto import mock_aws
 
-from tests.api.api_deployment import api_environment
-from tests.conftest import boto_session
+# The API's and the processor's environment over moto: the API tests' own fixture.
+from tests.api.conftest import aws
 from tests.deletion.lockstep import Lockstep
 from tests.deletion.scene import function_clients
-from tests.handler.deployment import Deployment, handler_environment
+from tests.handler.deployment import Deployment
 
-
-@pytest.fixture
-def aws(fake_credentials: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Deployment]:
-    with mock_aws():
-        session = boto_session()
-        deployment = Deployment.create(session.client("s3"), session.client("dynamodb"))
-        for name, value in {**handler_environment(), **api_environment()}.items():
-            monkeypatch.setenv(name, value)
-        yield deployment
+__all__ = ["aws", "lockstep"]
 
 
 @pytest.fixture

@@ -22,25 +22,7 @@ from components.monitoring.pipeline_monitoring import PipelineMonitoring, Pipeli
 from components.secure_bucket import SecureBucket
 from offline.package_schema import package_provider
 from offline.runtime import Evaluation, run_under_mocks
-
-EMAIL = "oncall@example.com"
-WATCHED: dict[str, Any] = {
-    "function_name": "fn",
-    "log_group_name": "/aws/lambda/fn",
-    "failure_queue_name": "fn-failures",
-    "upload_bucket_name": "uploads",
-    "critical_topic_arn": "arn:aws:sns:eu-west-1:123456789012:critical",
-    "performance_topic_arn": "arn:aws:sns:eu-west-1:123456789012:performance",
-    "log_alerts_topic_arn": "arn:aws:sns:eu-west-1:123456789012:log-alerts",
-}
-SERVED: dict[str, Any] = {
-    "upload_bucket_name": "uploads",
-    "upload_bucket_arn": "arn:aws:s3:::uploads",
-    "processed_bucket_name": "processed",
-    "processed_bucket_arn": "arn:aws:s3:::processed",
-    "table_name": "images",
-    "table_arn": "arn:aws:dynamodb:eu-west-1:123456789012:table/images",
-}
+from tests.infra.sample_inputs import EMAIL, SERVED, WATCHED, watched_less
 
 
 def pipeline(**args: Any) -> Callable[[], object]:
@@ -104,7 +86,7 @@ REFUSED: dict[str, tuple[Callable[[], object], str]] = {
         "got 512 (a whole number)",
     ),
     "a missing monitoring input": (
-        monitoring(**{k: v for k, v in WATCHED.items() if k != "log_group_name"}),
+        monitoring(**watched_less("log_group_name")),
         "PipelineMonitoring 'm': log_group_name must be given (a string); got nothing",
     ),
     "a timeout as text": (
@@ -177,7 +159,7 @@ REFUSED: dict[str, tuple[Callable[[], object], str]] = {
             "al",
             AlarmsArgs(
                 namespace="web/prod",
-                **{k: v for k, v in WATCHED.items() if k not in ("upload_bucket_name", "log_group_name")},  # type: ignore[typeddict-item]
+                **watched_less("upload_bucket_name", "log_group_name"),  # type: ignore[typeddict-item]
                 expect_traffic=True,
             ),
         ),

@@ -22,6 +22,7 @@ from components.monitoring.pipeline_monitoring import PipelineMonitoring, Pipeli
 from components.naming import AUTONAME_SUFFIX, default_prefix
 from offline.example_program import evaluate_example
 from offline.runtime import Evaluation, RecordedResource, run_under_mocks
+from tests.infra.sample_inputs import KEY, SERVED, WATCHED
 
 # The input that names a resource, and AWS's limit on it (each service's API reference, CreateX / PutX).
 EXPLICIT: Final[dict[str, tuple[str, int]]] = {
@@ -67,26 +68,6 @@ def too_long(r: RecordedResource) -> str | None:
         length = len(r.name) + AUTONAME_SUFFIX
         return f"{r.type} auto-named from {r.name!r}: {length} > {limit}" if length > limit else None
     return None
-
-
-SERVED = {
-    "upload_bucket_name": "uploads",
-    "upload_bucket_arn": "arn:aws:s3:::uploads",
-    "processed_bucket_name": "processed",
-    "processed_bucket_arn": "arn:aws:s3:::processed",
-    "table_name": "images",
-    "table_arn": "arn:aws:dynamodb:eu-west-1:123456789012:table/images",
-}
-KEY = "arn:aws:kms:eu-west-1:123456789012:key/k"
-WATCHED = {
-    "function_name": "fn",
-    "log_group_name": "/aws/lambda/fn",
-    "failure_queue_name": "fn-failures",
-    "upload_bucket_name": "uploads",
-    "critical_topic_arn": "arn:aws:sns:eu-west-1:123456789012:critical",
-    "performance_topic_arn": "arn:aws:sns:eu-west-1:123456789012:performance",
-    "log_alerts_topic_arn": "arn:aws:sns:eu-west-1:123456789012:log-alerts",
-}
 
 
 def every_component(name: str, prefix: dict[str, str] | None = None) -> None:

@@ -12,16 +12,12 @@ from components.monitoring.alarms import Alarms, AlarmsArgs
 from components.monitoring.dashboard import Dashboard, DashboardArgs
 from handlers.imaging.renditions import OutputFormat, parse_renditions
 from offline.runtime import Evaluation, RecordedResource, run_under_mocks
+from tests.infra.sample_inputs import watched_less
 from tests.layers.fake_pip import FakePip
 
+WATCHED = watched_less("log_group_name", "upload_bucket_name")
+
 LAYER = "arn:aws:lambda:eu-west-1:123456789012:layer:pillow-13:4"
-WATCHED = {
-    "function_name": "fn",
-    "failure_queue_name": "fn-failures",
-    "critical_topic_arn": "arn:aws:sns:eu-west-1:123456789012:critical",
-    "performance_topic_arn": "arn:aws:sns:eu-west-1:123456789012:performance",
-    "log_alerts_topic_arn": "arn:aws:sns:eu-west-1:123456789012:log-alerts",
-}
 
 
 def pipeline(args: ImagePipelineArgs) -> Evaluation:

@@ -5,28 +5,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
 from handlers import contract
 from handlers.contract import ImageStatus
 from handlers.imaging.fingerprint import rendering_fingerprint
 from handlers.imaging.renditions import DEFAULT_RENDITIONS
 from reprocess.selection import Original, select
-from tests.conftest import boto_session
 from tests.handler import images
-from tests.handler.deployment import TABLE, UPLOAD_BUCKET, Deployment, handler_environment
+from tests.handler.deployment import TABLE, UPLOAD_BUCKET, Deployment
 
 CURRENT = rendering_fingerprint(DEFAULT_RENDITIONS)
-
-
-@pytest.fixture
-def aws(fake_credentials: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Deployment]:
-    with mock_aws():
-        session = boto_session()
-        deployment = Deployment.create(session.client("s3"), session.client("dynamodb"))
-        for name, value in handler_environment().items():
-            monkeypatch.setenv(name, value)
-        yield deployment
 
 
 @pytest.fixture
