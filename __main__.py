@@ -38,8 +38,6 @@ if config.compliance.enabled:
 
 pipeline = ImagePipeline(names.prefix, pipeline_args(config, protection))
 api = ImageApi(names.name("api"), api_args(config, serving(pipeline), protection))
-if protection is not None:
-    AccessRoles(names.name("access"), access_roles_args(config, pipeline, api, protection))
 cleanup = (
     DevCleanup(names.name("cleanup"), cleanup_args(config, cleaning(pipeline))) if config.cleanup.enabled else None
 )
@@ -47,6 +45,8 @@ alerting = AlertingSNS(names.name("alerting"), alerting_args(config))
 monitoring = PipelineMonitoring(
     names.name("monitoring"), monitoring_args(config, watching(pipeline, alerting, api, cleanup), protection)
 )
+if protection is not None:
+    AccessRoles(names.name("access"), access_roles_args(config, pipeline, api, monitoring, protection))
 
 pulumi.export("upload_bucket", pipeline.upload_bucket_name)
 pulumi.export("processed_bucket", pipeline.processed_bucket_name)

@@ -23,7 +23,7 @@ from components.image_pipeline import (
 from components.lambda_function import reserved_or_none, role_name_pattern
 from components.monitoring.alerting_sns import AlertingSNSArgs
 from components.monitoring.catalogue import StackFacts, Tier
-from components.monitoring.pipeline_monitoring import PipelineMonitoringArgs
+from components.monitoring.pipeline_monitoring import PipelineMonitoring, PipelineMonitoringArgs
 from components.naming import Naming
 from components.tagging import StandardTags
 from handlers.imaging.renditions import RenditionSpec
@@ -86,9 +86,15 @@ def network_args(config: StackConfig, keys: ComplianceKeys) -> PrivateNetworkArg
 
 
 def access_roles_args(
-    config: StackConfig, pipeline: ImagePipeline, api: ImageApi, protection: Protection
+    config: StackConfig,
+    pipeline: ImagePipeline,
+    api: ImageApi,
+    monitoring: PipelineMonitoring,
+    protection: Protection,
 ) -> AccessRolesArgs:
+    """The auditor reads every log group the stack writes."""
     c = config.compliance
+    formatter = [] if monitoring.alert_formatter is None else [monitoring.alert_formatter.log_group_arn]
     return AccessRolesArgs(
         auditor_principals=list(c.auditor_principals),
         operator_principals=list(c.operator_principals),
@@ -101,6 +107,7 @@ def access_roles_args(
             api.function_log_group.arn,
             api.access_log_group.arn,
             protection.network.flow_log_group.arn,
+            *formatter,
         ],
         data_key_arn=protection.keys.data_key_arn,
         logs_key_arn=protection.keys.logs_key_arn,

@@ -114,6 +114,8 @@ class AlertFormatter(pulumi.ComponentResource):
 
     function_name: pulumi.Output[str]
     """The formatter function."""
+    log_group_arn: pulumi.Output[str]
+    """The formatter's own log group (an auditor reads it with the others)."""
     failure_queue_name: pulumi.Output[str]
     """Where notifications the formatter could not turn into emails wait."""
     ledger_table_name: pulumi.Output[str]
@@ -232,11 +234,13 @@ class AlertFormatter(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[permission])),
             )
         self.function_name = function.name
+        self.log_group_arn = formatter.log_group.arn
         self.failure_queue_name = queue.name
         self.ledger_table_name = ledger.name
         self.register_outputs(
             {
                 "function_name": self.function_name,
+                "log_group_arn": self.log_group_arn,
                 "failure_queue_name": self.failure_queue_name,
                 "ledger_table_name": self.ledger_table_name,
             }

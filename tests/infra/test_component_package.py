@@ -122,7 +122,7 @@ def test_outputs_each_component_promises(schema: dict[str, Any]) -> None:
             "userPoolClientId",
         },
         "AlertingSNS": {"criticalTopicArn", "performanceTopicArn", "logAlertsTopicArn", "keyArn", "rawTopicArn"},
-        "AlertFormatter": {"functionName", "failureQueueName", "ledgerTableName"},
+        "AlertFormatter": {"functionName", "logGroupArn", "failureQueueName", "ledgerTableName"},
         "PipelineMonitoring": {"namespace", "dashboardName", "dashboardUrl", "alarmArns"},
         "MetricFilters": {"namespace", "metricNames"},
         "Alarms": {"alarmArns"},
