@@ -142,6 +142,15 @@ def test_there_is_no_path_to_the_internet(prod: Evaluation) -> None:
     assert table.inputs.get("routes", []) == []
 
 
+def test_the_vpcs_default_security_group_is_adopted_with_no_rules(prod: Evaluation) -> None:
+    # CIS AWS 5.4 / Security Hub EC2.2 / checkov CKV2_AWS_12: AWS's default group lets members reach each other
+    # and anything outside; adopted with empty rule lists, it lets nothing in or out.
+    (vpc,) = prod.of_type("aws:ec2/vpc:Vpc")
+    (group,) = prod.of_type("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+    assert group.inputs["vpcId"] == f"{vpc.name}-id"
+    assert (group.inputs.get("ingress"), group.inputs.get("egress")) == ([], [])
+
+
 def test_endpoints_are_exactly_the_services_the_functions_code_calls(prod: Evaluation) -> None:
     # contract.CALLED_SERVICES is what the recorded-calls tests prove the code calls (the alert formatter
     # reads logs and metrics and publishes to SNS itself); SQS, KMS, X-Ray and the functions' own log lines
