@@ -10,6 +10,7 @@ from costs import calls, measured
 from costs.calls import Calls
 from costs.dynamodb_units import read_units, write_units
 from costs.profile import MEASURED, StackProfile, Workload
+from handlers.telemetry.events import PROCESSED_LEVEL
 
 # Lambda gives a function one vCPU's worth of CPU at 1,769 MB, in proportion below it
 # (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html). The image core is
@@ -21,8 +22,6 @@ LOG_EVENT_OVERHEAD_BYTES: Final = 26
 # Lambda's application log levels, lowest first
 # (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html).
 LOG_LEVELS: Final = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")
-# The handler's processed line is logged at INFO (handlers/edge/pipeline.py).
-PROCESSED_LINE_LEVEL: Final = "INFO"
 # S3 asks KMS once per object request without a bucket key
 # (awsdocs/amazon-s3-developer-guide doc_source/bucket-key.md: "a call to AWS KMS every time a request
 # is made against a KMS-encrypted object"), and only per time-limited bucket key with one: AWS says "up
@@ -112,7 +111,7 @@ def _one(profile: StackProfile, workload: Workload, c: Calls, batch: bool, has_a
         dynamodb_write_units=float(writes),
         # Consistent read of the item: of an upload's, not there yet, the minimum; else its size.
         dynamodb_read_units=c.dynamodb_get_item * read_units(size if batch else 0, consistent=True),
-        log_bytes=float(line) if logs(profile.log_level, PROCESSED_LINE_LEVEL) else 0.0,
+        log_bytes=float(line) if logs(profile.log_level, PROCESSED_LEVEL.value) else 0.0,
         kms_requests=kms,
         batch_objects=1.0 if batch else 0.0,
         rendition_puts=float(made),

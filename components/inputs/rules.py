@@ -17,7 +17,7 @@ class Rule:
 
     def __init__(self, allowed: str, accepts: Callable[[object], bool], plural: str | None = None) -> None:
         self.allowed = allowed
-        self.plural = plural or _plural(allowed)
+        self.plural = plural or plural_of(allowed)
         self._accepts = accepts
 
     def accepts(self, value: object) -> bool:
@@ -65,13 +65,23 @@ class AllOf(Rule):
             rule.check(value)
 
 
-def _plural(allowed: str) -> str:
-    """``an email address like ...`` -> ``email addresses like ...`` (for the allowed text of a list)."""
-    words = allowed.split(" ", 2)
-    if len(words) >= 2 and words[0] in ("a", "an"):
-        head = words[1] + ("es" if words[1].endswith(("s", "sh", "ch", "x")) else "s")
-        return " ".join([head, *words[2:]])
-    return allowed
+# Words that end a noun phrase: what follows qualifies it ("a subnet ID like ...", "a whole number from ...").
+_QUALIFIERS: Final = re.compile(r" (like|from|of|in|with|or|to) ")
+
+
+def plural_of(allowed: str) -> str:
+    """``a subnet ID like subnet-0...`` -> ``subnet IDs like subnet-0...``: the article dropped and the noun
+    before the first qualifier made plural (for the allowed text of a list of such values)."""
+    for article in ("a ", "an "):
+        if allowed.startswith(article):
+            phrase = allowed[len(article) :]
+            break
+    else:
+        return allowed
+    found = _QUALIFIERS.search(phrase)
+    noun, rest = (phrase[: found.start()], phrase[found.start() :]) if found else (phrase, "")
+    ending = "es" if noun.endswith(("s", "sh", "ch", "x")) else "s"
+    return f"{noun}{ending}{rest}"
 
 
 def whole(lo: int | None = None, hi: int | None = None) -> Rule:

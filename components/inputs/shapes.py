@@ -15,6 +15,7 @@ from typing import Any, ForwardRef, NotRequired, Required, Union, get_args, get_
 import pulumi
 
 from components.inputs.errors import Violation
+from components.inputs.rules import plural_of
 
 # Called for an Output (or awaitable) given where the annotation is ``pulumi.Input[X]``, with X;
 # returns what stands in its place (the Output, checked when it resolves).
@@ -63,16 +64,7 @@ def describe(annotation: object) -> str:
 
 def _plural(annotation: object) -> str:
     annotation = _bare(annotation)
-    if annotation in _PLURALS:
-        return _PLURALS[annotation]
-    if is_typeddict(annotation):
-        return f"{getattr(annotation, '__name__', 'mapping')} mappings"
-    return (
-        describe(annotation)
-        .removeprefix("a ")
-        .replace("list of", "lists of", 1)
-        .replace("mapping of", "mappings of", 1)
-    )
+    return _PLURALS[annotation] if annotation in _PLURALS else plural_of(describe(annotation))
 
 
 def fields_of(typed_dict: type) -> dict[str, object]:

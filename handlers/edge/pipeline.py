@@ -74,6 +74,7 @@ from handlers.telemetry.events import (
     FIELD_VERSION_ID,
     FIELD_VERSIONS_DELETED,
     FIELD_WIDTH,
+    PROCESSED_LEVEL,
     Level,
     LogEvent,
 )
@@ -358,7 +359,7 @@ class Pipeline:
             FIELD_FINGERPRINT: settings.fingerprint,
             FIELD_RENDITIONS_REMOVED: len(obsolete) - not_removed,
         }
-        log_event(_logger, Level.INFO, LogEvent.PROCESSED, fields)
+        log_event(_logger, PROCESSED_LEVEL, LogEvent.PROCESSED, fields)
         return Rendered(len(stored), removed=len(obsolete) - not_removed, not_removed=not_removed)
 
     def _remove(self, attempt: _Attempt, rendition: StoredRendition) -> bool:

@@ -50,6 +50,11 @@ class Level(StrEnum):
     ERROR = "ERROR"
 
 
+# The level of each upload's image.processed line: the success metrics count it, and the cost model
+# bills its bytes where the functions' log level keeps it.
+PROCESSED_LEVEL: Final = Level.INFO
+
+
 # Fields Lambda's JSON log format writes on every line.
 FIELD_LEVEL: Final = "level"
 FIELD_MESSAGE: Final = "message"

@@ -11,6 +11,7 @@ from typing import Any
 import pulumi
 import pytest
 
+from components.compliance.access_roles import AccessRoles, AccessRolesArgs
 from components.compliance.network import PrivateNetwork, PrivateNetworkArgs
 from components.image_api import ImageApi, ImageApiArgs
 from components.image_pipeline import ImagePipeline, ImagePipelineArgs
@@ -22,7 +23,7 @@ from components.monitoring.pipeline_monitoring import PipelineMonitoring, Pipeli
 from components.secure_bucket import SecureBucket
 from offline.package_schema import package_provider
 from offline.runtime import Evaluation, run_under_mocks
-from tests.infra.sample_inputs import EMAIL, SERVED, WATCHED, watched_less
+from tests.infra.sample_inputs import EMAIL, KEY, SERVED, WATCHED, watched_less
 
 
 def pipeline(**args: Any) -> Callable[[], object]:
@@ -165,6 +166,27 @@ REFUSED: dict[str, tuple[Callable[[], object], str]] = {
         ),
         "Alarms 'al': upload_bucket_name must be given with expect_traffic (its request metrics gate "
         "the silence alarms); got nothing",
+    ),
+    "subnets that are not subnet IDs": (
+        pipeline(subnet_ids="subnet-0123456789abcdef0", security_group_ids=["sg-0123456789abcdef0"]),
+        "ImagePipeline 'p': subnet_ids must be a list of strings; got 'subnet-0123456789abcdef0' (a string)",
+    ),
+    "a duty role nobody may assume": (
+        lambda: AccessRoles(
+            "ar",
+            AccessRolesArgs(
+                auditor_principals=["arn:aws:iam::123456789012:role/auditors"],
+                operator_principals=[],
+                upload_bucket_arn=SERVED["upload_bucket_arn"],
+                processed_bucket_arn=SERVED["processed_bucket_arn"],
+                table_arn=SERVED["table_arn"],
+                log_group_arns=[],
+                data_key_arn=KEY,
+                logs_key_arn=KEY,
+            ),
+        ),
+        "AccessRoles 'ar': operator_principals must be a non-empty list of IAM principal ARNs like "
+        "arn:aws:iam::123456789012:role/auditors; got [] (a list)",
     ),
     "more zones than the range has subnets for": (
         lambda: PrivateNetwork(
